@@ -1,0 +1,1 @@
+"""Analytics: categories, AI skills, pay, moving averages and event deltas."""

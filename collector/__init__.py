@@ -1,0 +1,1 @@
+"""The RSS/Atom collector: feed list, fetching, parsing, and storing through the warehouse."""

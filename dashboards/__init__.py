@@ -1,0 +1,1 @@
+"""The weekly self-contained HTML trend report."""

@@ -1,0 +1,92 @@
+"""Opening the warehouse file, with the waiting DuckDB's single-writer lock needs.
+
+DuckDB lets one process hold a database file for writing, and while it does no other process
+can open it, not even read-only (and a read-only holder blocks a writer the same way). The
+collector therefore opens, writes one transaction and closes every cycle, and waits here,
+with backoff, when an analyst or another command holds the file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.migrate import apply_migrations
+
+LOCK_WAIT_SECONDS = 120.0  # long enough for an analyst's ad-hoc query to finish
+LOCK_POLL_SECONDS = 0.2  # first wait; doubles up to LOCK_POLL_MAX_SECONDS
+LOCK_POLL_MAX_SECONDS = 5.0
+
+
+class WarehouseLocked(RuntimeError):
+    """The warehouse file stayed locked by another process for the whole wait (retryable)."""
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when DuckDB refused to open a file because another process holds its lock."""
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def connect(
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at `path`, waiting up to `wait_seconds` for another process's lock.
+
+    Raises WarehouseLocked (naming the file) when the lock is still held after the wait.
+    """
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {path}: run `jobtrends migrate --db {path}` first"
+        )
+    delay = LOCK_POLL_SECONDS
+    waited = 0.0
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc):
+                raise
+            if waited >= wait_seconds:
+                raise WarehouseLocked(
+                    f"{path} is locked by another process (waited {waited:.0f}s): {exc}"
+                ) from exc
+            sleep(delay)
+            waited += delay
+            delay = min(delay * 2, LOCK_POLL_MAX_SECONDS)
+
+
+@contextmanager
+def open_warehouse(
+    path: str | Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Connect to `path` (migrating it first when writable) and close it on exit."""
+    conn = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+    try:
+        if not read_only:
+            apply_migrations(conn)
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, rolling back on any exception (including KeyboardInterrupt)."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,224 @@
+"""Saving entries: append new raw versions, upsert deduplicated postings, keep sightings.
+
+Every source (feed polls, recorded files, archive imports, the simulator) writes through
+`save_entries`, so deduplication has one definition. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.identity import content_hash, dedupe_key, posting_id
+
+MAX_PAYLOAD_CHARS = 2048  # rejects keep enough of the input to see what was wrong
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """One entry as read from a feed or a file, before deduplication.
+
+    Times are timezone-aware UTC. `description` is plain text (footer lines kept);
+    `summary_html`/`content_html` are the verbatim HTML.
+    """
+
+    feed_name: str
+    source: str
+    guid: str | None
+    link: str | None
+    title: str | None
+    description: str | None
+    summary_html: str | None = None
+    content_html: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+    platform_category: str | None = None
+    is_simulated: bool = False
+
+
+@dataclass
+class SaveResult:
+    seen: int = 0
+    new_postings: int = 0
+    new_versions: int = 0
+    rejected: int = 0
+    new_by_feed: dict[str, int] = field(default_factory=dict)
+
+
+_BATCH_SCHEMA = pa.schema(
+    [
+        ("seq", pa.int64()),
+        ("feed_name", pa.string()),
+        ("source", pa.string()),
+        ("posting_id", pa.int64()),
+        ("dedupe_key", pa.string()),
+        ("canonical_url", pa.string()),
+        ("guid", pa.string()),
+        ("link", pa.string()),
+        ("title", pa.string()),
+        ("description", pa.string()),
+        ("summary_html", pa.string()),
+        ("content_html", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+        ("tags", pa.list_(pa.string())),
+        ("platform_category", pa.string()),
+        ("is_simulated", pa.bool_()),
+        ("content_hash", pa.string()),
+    ]
+)
+
+
+def save_reject(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    run_id: int | None,
+    at: datetime,
+    stage: str,
+    origin: str,
+    location: str | None,
+    reason: str,
+    payload: str | None = None,
+) -> None:
+    """Record something that could not be stored, with where it came from and why."""
+    conn.execute(
+        "INSERT INTO rejects (run_id, rejected_at, stage, origin, location, reason, payload) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, at, stage, origin, location, reason, (payload or "")[:MAX_PAYLOAD_CHARS] or None],
+    )
+
+
+def save_entries(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: int,
+    entries: Sequence[EntryRecord],
+    seen_at: datetime,
+) -> SaveResult:
+    """Store a batch of entries seen at `seen_at` by run `run_id`; returns what was new.
+
+    An entry with neither guid nor link cannot be deduplicated and goes to `rejects`.
+    Within the batch and against the warehouse, one posting is one row; every sighting
+    raises times_seen and adds its feed to `feeds`.
+    """
+    result = SaveResult(seen=len(entries))
+    columns: dict[str, list[object]] = {name: [] for name in _BATCH_SCHEMA.names}
+    for seq, e in enumerate(entries):
+        key = dedupe_key(e.source, e.guid, e.link)
+        if key is None:
+            save_reject(
+                conn,
+                run_id=run_id,
+                at=seen_at,
+                stage="entry",
+                origin=e.feed_name,
+                location=e.title,
+                reason="entry has neither guid nor link, so it cannot be deduplicated",
+                payload=e.description,
+            )
+            result.rejected += 1
+            continue
+        row = {
+            "seq": seq,
+            "feed_name": e.feed_name,
+            "source": e.source,
+            "posting_id": posting_id(key),
+            "dedupe_key": key,
+            "canonical_url": key[4:] if key.startswith("url:") else e.link,
+            "guid": e.guid,
+            "link": e.link,
+            "title": e.title,
+            "description": e.description,
+            "summary_html": e.summary_html,
+            "content_html": e.content_html,
+            "published_at": e.published_at,
+            "updated_at": e.updated_at,
+            "tags": list(e.tags),
+            "platform_category": e.platform_category,
+            "is_simulated": e.is_simulated,
+            "content_hash": content_hash(e.title, e.description, e.summary_html, e.content_html),
+        }
+        for name, value in row.items():
+            columns[name].append(value)
+    if not columns["seq"]:
+        return result
+    batch = pa.Table.from_pydict(columns, schema=_BATCH_SCHEMA)
+    new_by_feed = save_batch(conn, run_id, batch, seen_at)
+    result.new_by_feed = new_by_feed
+    result.new_postings = sum(new_by_feed.values())
+    result.new_versions = int(
+        conn.execute("SELECT count(*) FROM raw_entries WHERE run_id = ?", [run_id]).fetchone()[0]  # type: ignore[index]
+    )
+    return result
+
+
+def save_batch(
+    conn: duckdb.DuckDBPyConnection, run_id: int, batch: pa.Table, seen_at: datetime
+) -> dict[str, int]:
+    """The set-based core of save_entries, for callers that build Arrow batches themselves
+    (bulk import, the simulator). `batch` has the columns of _BATCH_SCHEMA.
+
+    Returns the number of new postings per feed name.
+    """
+    conn.register("_batch", batch)
+    try:
+        # The newest version of each posting in this batch, and every feed it was seen in.
+        conn.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _latest AS
+            SELECT posting_id,
+                   arg_max(COLUMNS(* EXCLUDE (posting_id, seq)), seq),
+                   count(*) AS sightings,
+                   list(DISTINCT feed_name ORDER BY feed_name) AS batch_feeds,
+                   min(coalesce(published_at, ?::TIMESTAMPTZ)) AS min_posted
+            FROM _batch GROUP BY posting_id
+            """,
+            [seen_at],
+        )
+        # Append-only raw versions: only when the posting is new or its content changed.
+        conn.execute(
+            """
+            INSERT INTO raw_entries
+            SELECT ?, l.feed_name, l.source, l.posting_id, l.guid, l.link, l.title,
+                   l.summary_html, l.content_html, l.published_at, l.updated_at, l.tags,
+                   l.content_hash, ?
+            FROM _latest l LEFT JOIN postings p USING (posting_id)
+            WHERE p.posting_id IS NULL OR p.content_hash <> l.content_hash
+            """,
+            [run_id, seen_at],
+        )
+        new_rows = conn.execute(
+            """
+            SELECT l.feed_name, count(*) FROM _latest l
+            ANTI JOIN postings p USING (posting_id) GROUP BY l.feed_name
+            """
+        ).fetchall()
+        conn.execute(
+            """
+            INSERT INTO postings
+            SELECT posting_id, dedupe_key, source, canonical_url, title, description,
+                   platform_category, min_posted, ?, ?, sightings, batch_feeds,
+                   content_hash, ?, ?, is_simulated
+            FROM _latest
+            ON CONFLICT (posting_id) DO UPDATE SET
+                title = excluded.title,
+                description = excluded.description,
+                platform_category = coalesce(excluded.platform_category,
+                                             postings.platform_category),
+                posted_at = least(postings.posted_at, excluded.posted_at),
+                last_seen = greatest(postings.last_seen, excluded.last_seen),
+                times_seen = postings.times_seen + excluded.times_seen,
+                feeds = list_sort(list_distinct(list_concat(postings.feeds, excluded.feeds))),
+                content_hash = excluded.content_hash,
+                last_run_id = excluded.last_run_id
+            """,
+            [seen_at, seen_at, run_id, run_id],
+        )
+    finally:
+        conn.unregister("_batch")
+        conn.execute("DROP TABLE IF EXISTS _latest")
+    return {str(feed): int(n) for feed, n in new_rows}

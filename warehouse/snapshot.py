@@ -1,0 +1,43 @@
+"""The read-only snapshot analysts open while the service runs.
+
+DuckDB's file lock means an analyst holding the live file would stall the collector (and the
+other way round). So after each cycle the writer checkpoints and copies the live file beside
+itself, then renames the copy over `<name>.snapshot.duckdb`. rename(2) is atomic: an analyst
+opens either the old snapshot or the new one, never a torn file, and one who already has the
+old file open keeps reading it undisturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+
+def snapshot_path_for(db_path: str | Path) -> Path:
+    """data/jobtrends.duckdb -> data/jobtrends.snapshot.duckdb"""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".snapshot" + db_path.suffix)
+
+
+def publish_snapshot(
+    conn: duckdb.DuckDBPyConnection, db_path: str | Path, snapshot: str | Path | None = None
+) -> Path:
+    """Checkpoint the live warehouse (held open for writing by `conn`) and publish a copy.
+
+    The caller holds the write lock, so nothing else changes the file while it is copied.
+    """
+    db_path = Path(db_path)
+    target = Path(snapshot) if snapshot else snapshot_path_for(db_path)
+    conn.execute("CHECKPOINT")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(db_path, tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
