@@ -92,5 +92,21 @@ def migrate(app: AppContext) -> None:
         click.echo(f"{app.core.db}: schema is current")
 
 
+def register_commands(group: click.Group) -> None:
+    """Add the COMMANDS of every module in jobtrends.commands to `group`."""
+    import importlib
+    import pkgutil
+
+    import jobtrends.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", []):
+            group.add_command(command)
+
+
+register_commands(cli)
+
+
 def main() -> None:
     cli(prog_name="jobtrends")

@@ -15,3 +15,13 @@ FROM feeds f;
 CREATE VIEW postings_dated AS
 SELECT p.*, CAST(timezone('UTC', coalesce(p.posted_at, p.first_seen)) AS DATE) AS posted_date
 FROM postings p;
+
+-- ## Enrichment (issue 3)
+
+-- ## History and simulation (issue 4)
+
+-- ## Analytics (issue 5): daily_counts, moving_averages, event_deltas, pay_deltas, ai_skill_trends
+
+-- ## Reports (issue 6)
+
+-- ## Operations (issue 7)
