@@ -22,6 +22,60 @@ FROM postings p;
 
 -- ## Analytics (issue 5): daily_counts, moving_averages, event_deltas, pay_deltas, ai_skill_trends
 
+-- daily_counts: deduplicated real postings per posting date (UTC). kind is 'all' | 'category' |
+-- 'ai_skill'; subject is the category name, the AI-skill slug or 'all'; n is postings that day
+-- (a posting with two AI skills counts once for each); share = n / all postings that day.
+-- The as-of day itself may still be collecting.
+CREATE VIEW daily_counts AS
+SELECT date, kind, subject, n, share FROM a_daily_counts;
+
+-- moving_averages: trailing means over window_days complete days (84 by default), given only
+-- where the whole window exists; ma_n in postings/day, ma_share a fraction of all postings.
+-- seasonally_adjusted says whether a weekly STL seasonal component was removed first.
+CREATE VIEW moving_averages AS
+SELECT date, kind, subject, window_days, ma_n, ma_share, seasonally_adjusted
+FROM a_moving_averages;
+
+-- event_deltas: one row per (event, as_of, subject, method). method is 'ma_endpoints' (the
+-- original study's statistic, descriptive, no interval), 'window' (mean daily n after vs
+-- before, block-bootstrap 95% interval), 'share' (the same on the share of all postings),
+-- 'did' (vs control categories named in note, Newey-West interval), 'did_external' (vs an
+-- imported external index), 'its' (interrupted time series level change) and 'its_placebo'
+-- (the same at fake earlier dates; windows show them). estimate_pct and ci_*_pct are percent;
+-- NULL with meaningful = false when the before-window base is under the floor (see note);
+-- n_before/n_after are postings in the windows [before_start, before_end], [after_start,
+-- after_end].
+CREATE VIEW event_deltas AS
+SELECT event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
+       n_before, n_after, before_start, before_end, after_start, after_end, meaningful,
+       descriptive, note, computed_at
+FROM a_event_deltas;
+
+-- event_study: monthly (30-day) DiD coefficients relative to the month before the event, in
+-- percent with 95% Newey-West intervals; flat pre-event months mean parallel pre-trends.
+CREATE VIEW event_study AS
+SELECT event_date, as_of, kind, subject, month, estimate_pct, ci_low_pct, ci_high_pct, days,
+       controls
+FROM a_event_study;
+
+-- pay_deltas: median USD/hour per category before and after an event. method 'median' is the
+-- plain median with a bootstrap 95% interval of its percent change; 'median_mix_fixed' holds
+-- the before-window mix of sub-categories fixed (a falling median can be a changing mix).
+CREATE VIEW pay_deltas AS
+SELECT event_date, as_of, category, method, median_before, median_after, change_pct,
+       ci_low_pct, ci_high_pct, n_before, n_after, note, computed_at
+FROM a_pay_deltas;
+
+-- ai_skill_trends: per AI skill and day, postings n, share of all postings, and the 84-day
+-- trailing moving averages of both (NULL until 84 complete days exist).
+CREATE VIEW ai_skill_trends AS
+SELECT c.date, c.subject AS skill, c.n, c.share, m.ma_n, m.ma_share
+FROM a_daily_counts c
+LEFT JOIN a_moving_averages m
+  ON m.date = c.date AND m.kind = c.kind AND m.subject = c.subject
+ AND m.window_days = 84 AND NOT m.seasonally_adjusted
+WHERE c.kind = 'ai_skill';
+
 -- ## Reports (issue 6)
 
 -- ## Operations (issue 7)

@@ -1,0 +1,162 @@
+"""Refreshing the derived a_* tables: read counts, compute series and deltas, save.
+
+Full mode re-aggregates every posting. Incremental mode (after a collection cycle) re-aggregates
+only the posting dates touched since the last analysis run (new postings or new tags) and
+recomputes the small derived series from a_daily_counts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from analytics.deltas import DeltaSettings, compute_event_deltas
+from analytics.did import compute_event_study
+from analytics.trends import compute_moving_averages, compute_shares, read_daily_counts
+from analytics.windows import (
+    CHATGPT_LAUNCH,
+    category_names,
+    compute_wide_counts,
+    control_total,
+    subject_columns,
+)
+from warehouse.db import transaction
+
+EARLIEST_DATE = date(2000, 1, 1)  # before any job feed; bounds the date scan
+EVENT_STUDY_MONTHS_BEFORE = 12  # pre-trend months shown in a_event_study
+
+TOUCHED_DATES_SQL = """
+SELECT min(d.posted_date) FROM postings_dated d
+WHERE d.is_simulated = ? AND (
+    d.first_seen >= ?
+    OR d.posting_id IN (SELECT posting_id FROM posting_categories WHERE tagged_at >= ?)
+    OR d.posting_id IN (SELECT posting_id FROM posting_ai_skills WHERE tagged_at >= ?))
+"""
+
+
+@dataclass(frozen=True)
+class AnalysisSummary:
+    """What one refresh did."""
+
+    mode: str  # 'full' | 'incremental'
+    since: date | None  # first re-aggregated posting date (None: nothing to do)
+    daily_rows: int
+    delta_rows: int
+    seconds: float
+
+
+def read_last_run_start(conn: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the last finished analysis run started (its window for new data), or None."""
+    row = conn.execute(
+        "SELECT max(started_at) FROM analysis_runs WHERE finished_at IS NOT NULL"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def read_first_touched_date(
+    conn: duckdb.DuckDBPyConnection, since: datetime, simulated: bool
+) -> date | None:
+    """The earliest posting date with a posting or tag written at or after `since`."""
+    row = conn.execute(TOUCHED_DATES_SQL, [simulated, since, since, since]).fetchone()
+    return row[0] if row else None
+
+
+def read_stored_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = conn.execute("SELECT date, kind, subject, n, share FROM a_daily_counts").df()
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def save_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert `frame` into `table` by column name (table names are ours, never user text)."""
+    if frame.empty:
+        return
+    conn.register("frame_to_save", frame)
+    columns = ", ".join(frame.columns)
+    conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame_to_save")  # noqa: S608
+    conn.unregister("frame_to_save")
+
+
+def compute_event_studies(
+    wide: pd.DataFrame, event: date, as_of: date, settings: DeltaSettings
+) -> pd.DataFrame:
+    """a_event_study rows for every category and AI skill against the control categories."""
+    categories = category_names(wide)
+    frames = []
+    start = event - timedelta(days=30 * EVENT_STUDY_MONTHS_BEFORE)
+    for kind, subject in subject_columns(wide):
+        controls = [c for c in settings.controls if c in categories and c != subject]
+        if not controls or float(wide[(kind, subject)].sum()) == 0.0:
+            continue
+        study = compute_event_study(
+            wide[(kind, subject)], control_total(wide, controls), event, start, as_of
+        )
+        frames.append(study.assign(kind=kind, subject=subject, controls=", ".join(controls)))
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "event_date", event)
+    out.insert(1, "as_of", as_of)
+    return out
+
+
+def analyze_warehouse(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    as_of: date,
+    now: datetime,
+    event_dates: Sequence[date] = (CHATGPT_LAUNCH,),
+    full: bool = False,
+    settings: DeltaSettings | None = None,
+    simulated: bool = False,
+) -> AnalysisSummary:
+    """Refresh a_daily_counts, a_moving_averages, a_event_deltas and a_event_study as of `as_of`.
+
+    `full=False` falls back to a full refresh when there is no earlier analysis run.
+    `simulated=True` analyses the simulated postings instead of the real ones.
+    """
+    started = time.perf_counter()
+    settings = settings or DeltaSettings()
+    last = None if full else read_last_run_start(conn)
+    mode = "full" if last is None else "incremental"
+    since: date | None = EARLIEST_DATE
+    if last is not None:
+        since = read_first_touched_date(conn, last, simulated)
+    until = as_of + timedelta(days=1)
+    with transaction(conn):
+        if since is not None:
+            fresh = compute_shares(
+                read_daily_counts(conn, since=since, until=until, simulated=simulated)
+            )
+            conn.execute("DELETE FROM a_daily_counts WHERE date >= ?", [since])
+            save_frame(conn, "a_daily_counts", fresh)
+        counts = read_stored_counts(conn)
+        conn.execute("DELETE FROM a_moving_averages")
+        save_frame(conn, "a_moving_averages", compute_moving_averages(counts, as_of=as_of))
+        wide = compute_wide_counts(counts, as_of)
+        delta_rows = 0
+        for event in event_dates:
+            deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=settings)
+            conn.execute(
+                "DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ?", [event, as_of]
+            )
+            save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
+            delta_rows += len(deltas)
+            if not wide.empty:
+                study = compute_event_studies(wide, event, as_of, settings)
+                conn.execute(
+                    "DELETE FROM a_event_study WHERE event_date = ? AND as_of = ?", [event, as_of]
+                )
+                save_frame(conn, "a_event_study", study.assign(computed_at=now))
+        seconds = time.perf_counter() - started
+        conn.execute(
+            "INSERT INTO analysis_runs (as_of, started_at, finished_at, mode, seconds) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [as_of, now, now + timedelta(seconds=seconds), mode, seconds],
+        )
+    return AnalysisSummary(mode, since, len(counts), delta_rows, seconds)

@@ -1,0 +1,90 @@
+"""The analyze benchmark: a bulk-built N-posting warehouse, full and incremental refresh timed.
+
+Rows are generated inside DuckDB from range() with hashing, so 5M postings take seconds.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from analytics.analyze import analyze_warehouse
+from analytics.synthetic import BASE_DAILY
+from warehouse.db import connect
+from warehouse.migrate import apply_migrations
+
+BENCH_START = date(2020, 12, 1)
+BENCH_AS_OF = date(2024, 6, 1)
+AI_SKILLS = (
+    "chatbot_development", "ai_content_generation", "ai_agent_development", "llm_api_integration",
+    "ai_app_development", "prompt_engineering", "machine_learning", "data_annotation",
+    "ai_image_video_generation",
+)  # fmt: skip
+INCREMENTAL_POSTINGS = 2_000  # about one collection cycle's worth of new postings, generously
+
+BULK_POSTINGS_SQL = """
+INSERT INTO postings (posting_id, dedupe_key, source, title, posted_at, first_seen, last_seen,
+                      times_seen, feeds, content_hash, first_run_id, last_run_id)
+SELECT i, 'bench:' || i, 'bench', 'posting ' || i,
+       ?::TIMESTAMPTZ + to_days(CAST(hash(i) % ? AS INTEGER)),
+       ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, 1, ['bench'], 'h', 1, 1
+FROM range(?, ?) t(i)
+"""
+BULK_TAGS_SQL = """
+INSERT INTO posting_categories (posting_id, category, method, rules_version, tagged_at)
+SELECT i, (?::VARCHAR[])[1 + CAST(hash(i, 'c') % ? AS INTEGER)], 'rules', 'bench', ?::TIMESTAMPTZ
+FROM range(?, ?) t(i);
+"""
+BULK_SKILLS_SQL = """
+INSERT INTO posting_ai_skills (posting_id, skill, rules_version, tagged_at)
+SELECT i, (?::VARCHAR[])[1 + CAST(hash(i, 's') % ? AS INTEGER)], 'bench', ?::TIMESTAMPTZ
+FROM range(?, ?) t(i) WHERE hash(i, 'a') % 100 < 8
+"""
+
+
+def save_bulk_postings(
+    conn: duckdb.DuckDBPyConnection, first: int, last: int, start: date, days: int, at: datetime
+) -> None:
+    """Postings first..last-1 spread by hash over `days` days from `start`, all tagged."""
+    cats = list(BASE_DAILY)
+    conn.execute(BULK_POSTINGS_SQL, [start, days, at, at, first, last])
+    conn.execute(BULK_TAGS_SQL, [cats, len(cats), at, first, last])
+    conn.execute(BULK_SKILLS_SQL, [list(AI_SKILLS), len(AI_SKILLS), at, first, last])
+
+
+def run_bench(postings: int, path: str | None, *, now: datetime) -> Iterator[str]:
+    """Yield report lines: build time, full analyze, incremental analyze."""
+    folder = None if path else tempfile.TemporaryDirectory()
+    file = Path(path) if path else Path(folder.name) / "bench.duckdb"  # type: ignore[union-attr]
+    try:
+        conn = connect(file)
+        apply_migrations(conn)
+        t0 = time.perf_counter()
+        days = (BENCH_AS_OF - BENCH_START).days
+        save_bulk_postings(conn, 0, postings, BENCH_START, days, now - timedelta(hours=2))
+        yield f"built {postings:,} postings over {days} days in {time.perf_counter() - t0:.1f} s"
+        full = analyze_warehouse(conn, as_of=BENCH_AS_OF, now=now - timedelta(hours=1), full=True)
+        yield f"full analyze: {full.seconds:.2f} s ({full.daily_rows} daily rows)"
+        yesterday = BENCH_AS_OF - timedelta(days=1)
+        save_bulk_postings(
+            conn,
+            postings,
+            postings + INCREMENTAL_POSTINGS,
+            yesterday,
+            1,
+            now - timedelta(minutes=5),
+        )
+        inc = analyze_warehouse(conn, as_of=BENCH_AS_OF, now=now, full=False)
+        yield (
+            f"incremental analyze after {INCREMENTAL_POSTINGS:,} new postings: {inc.seconds:.2f} s "
+            f"(mode {inc.mode}, re-aggregated from {inc.since})"
+        )
+        conn.close()
+    finally:
+        if folder:
+            folder.cleanup()

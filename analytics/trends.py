@@ -1,0 +1,119 @@
+"""Daily posting counts, shares of the day's postings, and trailing moving averages.
+
+`read_daily_counts` aggregates in DuckDB (fast on millions of postings); every `compute_`
+function is pure pandas on the long frame `date, kind, subject, n, share`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+MOVING_AVERAGE_DAYS = 84  # 12 weeks, the study's window: whole weeks smooth the weekly cycle
+STL_PERIOD_DAYS = 7  # the weekly posting cycle is the seasonality STL removes from daily counts
+
+DAILY_COUNTS_SQL = """
+WITH p AS (
+    SELECT posting_id, posted_date FROM postings_dated
+    WHERE is_simulated = ? AND posted_date >= ? AND posted_date < ?
+)
+SELECT posted_date AS date, 'all' AS kind, 'all' AS subject, count(*) AS n
+FROM p GROUP BY posted_date
+UNION ALL
+SELECT p.posted_date, 'category', c.category, count(*)
+FROM p JOIN posting_categories c USING (posting_id) GROUP BY p.posted_date, c.category
+UNION ALL
+SELECT p.posted_date, 'ai_skill', s.skill, count(DISTINCT p.posting_id)
+FROM p JOIN posting_ai_skills s USING (posting_id) GROUP BY p.posted_date, s.skill
+"""
+
+
+def read_daily_counts(
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    since: date,
+    until: date,
+    simulated: bool = False,
+) -> pd.DataFrame:
+    """Postings per posting date in [since, until), as `date, kind, subject, n`.
+
+    Postings are deduplicated by construction (one row per posting_id). `simulated` picks the
+    simulated postings instead of the real ones; the two are never mixed.
+    """
+    frame = conn.execute(DAILY_COUNTS_SQL, [simulated, since, until]).df()
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["n"] = frame["n"].astype("int64")
+    return frame
+
+
+def compute_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Add `share` = n / all postings that day (NULL for kind 'all'); fills missing zero days.
+
+    Every subject gets a row for every date that has any posting, with n = 0 where it had none.
+    """
+    totals = counts[counts["kind"] == "all"].set_index("date")["n"]
+    subjects = counts[counts["kind"] != "all"][["kind", "subject"]].drop_duplicates()
+    grid = subjects.merge(pd.DataFrame({"date": totals.index}), how="cross")
+    rest = grid.merge(counts, on=["date", "kind", "subject"], how="left")
+    rest["n"] = rest["n"].fillna(0).astype("int64")
+    rest["share"] = rest["n"] / rest["date"].map(totals).to_numpy()
+    alls = counts[counts["kind"] == "all"].assign(share=np.nan)
+    out = pd.concat([alls, rest], ignore_index=True)
+    return out.sort_values(["kind", "subject", "date"], ignore_index=True)[
+        ["date", "kind", "subject", "n", "share"]
+    ]
+
+
+def compute_moving_averages(
+    counts: pd.DataFrame, *, as_of: date, window_days: int = MOVING_AVERAGE_DAYS
+) -> pd.DataFrame:
+    """Trailing `window_days` means of n and share, over complete days only.
+
+    A day is complete when it is before `as_of` (the as-of day is still collecting). A mean is
+    given only where all `window_days` days exist; days with no postings count as zero.
+    """
+    cutoff = pd.Timestamp(as_of)
+    frames = []
+    for (kind, subject), group in counts[counts["date"] < cutoff].groupby(["kind", "subject"]):
+        series = group.set_index("date")[["n", "share"]].sort_index()
+        full = pd.date_range(series.index.min(), cutoff - pd.Timedelta(days=1), freq="D")
+        series = series.reindex(full)
+        series["n"] = series["n"].fillna(0)
+        if kind != "all":
+            series["share"] = series["share"].fillna(0)
+        rolled = series.rolling(window_days, min_periods=window_days).mean()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": full,
+                    "kind": kind,
+                    "subject": subject,
+                    "window_days": window_days,
+                    "ma_n": rolled["n"].to_numpy(),
+                    "ma_share": rolled["share"].to_numpy(),
+                    "seasonally_adjusted": False,
+                }
+            ).dropna(subset=["ma_n"])
+        )
+    if not frames:
+        return pd.DataFrame(
+            columns=["date", "kind", "subject", "window_days", "ma_n", "ma_share"]
+            + ["seasonally_adjusted"]
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def compute_seasonally_adjusted(series: pd.Series, period: int = STL_PERIOD_DAYS) -> pd.Series:
+    """`series` (daily, no gaps) minus its STL seasonal component (statsmodels, robust fit).
+
+    Needs at least two full periods; shorter series come back unchanged.
+    """
+    from statsmodels.tsa.seasonal import STL
+
+    if len(series) < 2 * period + 1:
+        return series
+    fitted = STL(series.astype(float), period=period, robust=True).fit()
+    return series - fitted.seasonal

@@ -1,0 +1,86 @@
+"""analyze_warehouse on a real DuckDB file, the analyst views, and the CLI contracts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from click.testing import CliRunner
+
+from analytics.analyze import analyze_warehouse
+from analytics.bench import save_bulk_postings
+from jobtrends.cli import cli
+from warehouse.db import connect
+
+NOW = datetime(2024, 6, 1, 6, 0, tzinfo=UTC)
+AS_OF = date(2024, 6, 1)
+START = date(2021, 6, 1)
+
+
+def build(conn: duckdb.DuckDBPyConnection, n: int = 60_000) -> None:
+    save_bulk_postings(conn, 0, n, START, (AS_OF - START).days, NOW - timedelta(days=1))
+
+
+def scalar(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:
+    row = conn.execute(sql, params or []).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def test_full_then_incremental_refresh(conn: duckdb.DuckDBPyConnection) -> None:
+    build(conn)
+    full = analyze_warehouse(conn, as_of=AS_OF, now=NOW, full=True)
+    assert full.mode == "full"
+    assert scalar(conn, "SELECT sum(n) FROM daily_counts WHERE kind = 'all'") == 60_000
+    assert scalar(conn, "SELECT sum(n) FROM daily_counts WHERE kind = 'category'") == 60_000
+    one_day = conn.execute(
+        "SELECT sum(share) FROM daily_counts WHERE kind = 'category' AND date = '2023-01-10'"
+    ).fetchone()
+    assert one_day is not None and abs(one_day[0] - 1.0) < 1e-9
+    # 60k postings spread evenly: no category has a real effect, so did stays near zero
+    did = conn.execute(
+        "SELECT estimate_pct, ci_low_pct, ci_high_pct FROM event_deltas "
+        "WHERE method = 'did' AND kind = 'category' AND meaningful"
+    ).fetchall()
+    assert len(did) == 13 and sum(lo <= 0 <= hi for _est, lo, hi in did) >= 10
+    ma_before = scalar(
+        conn,
+        "SELECT ma_n FROM moving_averages WHERE kind = 'all' AND date = ?",
+        [AS_OF - timedelta(days=1)],
+    )
+
+    save_bulk_postings(conn, 60_000, 61_000, AS_OF - timedelta(days=1), 1, NOW + timedelta(hours=1))
+    inc = analyze_warehouse(conn, as_of=AS_OF, now=NOW + timedelta(hours=2))
+    assert inc.mode == "incremental" and inc.since == AS_OF - timedelta(days=1)
+    assert scalar(conn, "SELECT sum(n) FROM daily_counts WHERE kind = 'all'") == 61_000
+    ma_after = scalar(
+        conn,
+        "SELECT ma_n FROM moving_averages WHERE kind = 'all' AND date = ?",
+        [AS_OF - timedelta(days=1)],
+    )
+    assert isinstance(ma_before, float) and isinstance(ma_after, float)
+    assert abs(ma_after - ma_before - 1000 / 84) < 1e-9
+    assert scalar(conn, "SELECT count(*) FROM analysis_runs") == 2
+    assert scalar(conn, "SELECT count(*) FROM ai_skill_trends WHERE ma_n IS NOT NULL") > 0
+    assert scalar(conn, "SELECT count(*) FROM event_study WHERE month = -1") > 0
+
+
+def test_deltas_json_contract(db_path: Path) -> None:
+    conn = connect(db_path)
+    build(conn)
+    analyze_warehouse(conn, as_of=AS_OF, now=NOW, full=True)
+    conn.close()
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--db", str(db_path), "deltas", "--event", "2022-11-30", "--method", "its", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and {r["method"] for r in rows} == {"its"}
+    keys = {"subject", "kind", "method", "estimate_pct", "ci_low_pct", "ci_high_pct"}
+    assert keys | {"n_before", "n_after"} <= set(rows[0])
+    assert {r["kind"] for r in rows} == {"category", "ai_skill"}
+    table = runner.invoke(cli, ["--db", str(db_path), "deltas"])
+    assert table.exit_code == 0 and "ma_endpoints" in table.output
