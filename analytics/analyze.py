@@ -17,6 +17,7 @@ import pandas as pd
 
 from analytics.deltas import DeltaSettings, compute_event_deltas
 from analytics.did import compute_event_study
+from analytics.pay import compute_pay_deltas, read_hourly_pay
 from analytics.trends import compute_moving_averages, compute_shares, read_daily_counts
 from analytics.windows import (
     CHATGPT_LAUNCH,
@@ -31,11 +32,13 @@ EARLIEST_DATE = date(2000, 1, 1)  # before any job feed; bounds the date scan
 EVENT_STUDY_MONTHS_BEFORE = 12  # pre-trend months shown in a_event_study
 
 TOUCHED_DATES_SQL = """
-SELECT min(d.posted_date) FROM postings_dated d
-WHERE d.is_simulated = ? AND (
-    d.first_seen >= ?
-    OR d.posting_id IN (SELECT posting_id FROM posting_categories WHERE tagged_at >= ?)
-    OR d.posting_id IN (SELECT posting_id FROM posting_ai_skills WHERE tagged_at >= ?))
+WITH touched AS (
+    SELECT posting_id FROM postings WHERE first_seen >= ?
+    UNION SELECT posting_id FROM posting_categories WHERE tagged_at >= ?
+    UNION SELECT posting_id FROM posting_ai_skills WHERE tagged_at >= ?
+)
+SELECT min(d.posted_date) FROM touched JOIN postings_dated d USING (posting_id)
+WHERE d.is_simulated = ?
 """
 
 
@@ -62,7 +65,7 @@ def read_first_touched_date(
     conn: duckdb.DuckDBPyConnection, since: datetime, simulated: bool
 ) -> date | None:
     """The earliest posting date with a posting or tag written at or after `since`."""
-    row = conn.execute(TOUCHED_DATES_SQL, [simulated, since, since, since]).fetchone()
+    row = conn.execute(TOUCHED_DATES_SQL, [since, since, since, simulated]).fetchone()
     return row[0] if row else None
 
 
@@ -115,7 +118,7 @@ def analyze_warehouse(
     settings: DeltaSettings | None = None,
     simulated: bool = False,
 ) -> AnalysisSummary:
-    """Refresh a_daily_counts, a_moving_averages, a_event_deltas and a_event_study as of `as_of`.
+    """Refresh a_daily_counts, a_moving_averages, a_event_deltas, a_event_study, a_pay_deltas.
 
     `full=False` falls back to a full refresh when there is no earlier analysis run.
     `simulated=True` analyses the simulated postings instead of the real ones.
@@ -153,6 +156,18 @@ def analyze_warehouse(
                     "DELETE FROM a_event_study WHERE event_date = ? AND as_of = ?", [event, as_of]
                 )
                 save_frame(conn, "a_event_study", study.assign(computed_at=now))
+            pay = compute_pay_deltas(
+                read_hourly_pay(conn, as_of, simulated),
+                event=event,
+                as_of=as_of,
+                window_days=settings.window_days,
+                lag_days=settings.lag_days,
+                base_floor=settings.base_floor,
+            )
+            conn.execute(
+                "DELETE FROM a_pay_deltas WHERE event_date = ? AND as_of = ?", [event, as_of]
+            )
+            save_frame(conn, "a_pay_deltas", pay.assign(computed_at=now))
         seconds = time.perf_counter() - started
         conn.execute(
             "INSERT INTO analysis_runs (as_of, started_at, finished_at, mode, seconds) "

@@ -6,7 +6,7 @@ function is pure pandas on the long frame `date, kind, subject, n, share`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import duckdb
 import numpy as np
@@ -19,6 +19,8 @@ DAILY_COUNTS_SQL = """
 WITH p AS (
     SELECT posting_id, posted_date FROM postings_dated
     WHERE is_simulated = ? AND posted_date >= ? AND posted_date < ?
+      -- the same bounds on the raw timestamp first: cheap, and prunes by zone maps
+      AND coalesce(posted_at, first_seen) >= ? AND coalesce(posted_at, first_seen) < ?
 )
 SELECT posted_date AS date, 'all' AS kind, 'all' AS subject, count(*) AS n
 FROM p GROUP BY posted_date
@@ -43,7 +45,8 @@ def read_daily_counts(
     Postings are deduplicated by construction (one row per posting_id). `simulated` picks the
     simulated postings instead of the real ones; the two are never mixed.
     """
-    frame = conn.execute(DAILY_COUNTS_SQL, [simulated, since, until]).df()
+    bounds = [datetime.combine(d, time(0), tzinfo=UTC) for d in (since, until)]
+    frame = conn.execute(DAILY_COUNTS_SQL, [simulated, since, until, *bounds]).df()
     frame["date"] = pd.to_datetime(frame["date"])
     frame["n"] = frame["n"].astype("int64")
     return frame
