@@ -7,6 +7,7 @@ recomputes the small derived series from a_daily_counts.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,6 +70,19 @@ def read_first_touched_date(
     return row[0] if row else None
 
 
+def read_external_control(
+    conn: duckdb.DuckDBPyConnection, series: str, sector: str
+) -> pd.Series | None:
+    """An imported external daily index (e.g. Indeed's aggregate postings) or None if absent."""
+    frame = conn.execute(
+        "SELECT date, value FROM external_series WHERE series = ? AND sector = ? ORDER BY date",
+        [series, sector],
+    ).df()
+    if frame.empty:
+        return None
+    return frame.set_index(pd.to_datetime(frame["date"]))["value"].astype(float)
+
+
 def read_stored_counts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     frame = conn.execute("SELECT date, kind, subject, n, share FROM a_daily_counts").df()
     frame["date"] = pd.to_datetime(frame["date"])
@@ -125,6 +139,9 @@ def analyze_warehouse(
     """
     started = time.perf_counter()
     settings = settings or DeltaSettings()
+    if settings.external is None:
+        external = read_external_control(conn, settings.external_series, settings.external_sector)
+        settings = dataclasses.replace(settings, external=external)
     last = None if full else read_last_run_start(conn)
     mode = "full" if last is None else "incremental"
     since: date | None = EARLIEST_DATE

@@ -44,7 +44,9 @@ class DeltaSettings:
     ma_days: int = MOVING_AVERAGE_DAYS
     methods: tuple[str, ...] = METHODS
     seed: int = 20221130
-    external: pd.Series | None = field(default=None, compare=False)  # daily control index
+    external_series: str = "indeed_postings_index"  # external_series.series used by did_external
+    external_sector: str = "aggregate"  # ... and its sector
+    external: pd.Series | None = field(default=None, compare=False)  # that daily index, loaded
 
 
 def compute_block_bootstrap_ratio(
@@ -194,6 +196,10 @@ def compute_event_deltas(
                 rows.append(_row(subject, method, w, **counts, **values))
             elif method == "did_external" and settings.external is not None:
                 values = compute_did(n, settings.external, w, event)
+                values["note"] = (
+                    f"control: external {settings.external_series}/{settings.external_sector}; "
+                    + values["note"]
+                )
                 rows.append(_row(subject, method, w, **counts, **values))
             elif method == "its":
                 rows.append(_row(subject, method, w, **counts, **compute_its(n, w, event)))

@@ -84,3 +84,30 @@ def test_deltas_json_contract(db_path: Path) -> None:
     assert {r["kind"] for r in rows} == {"category", "ai_skill"}
     table = runner.invoke(cli, ["--db", str(db_path), "deltas"])
     assert table.exit_code == 0 and "ma_endpoints" in table.output
+
+
+def test_did_against_an_imported_external_series(conn: duckdb.DuckDBPyConnection) -> None:
+    import pandas as pd
+
+    from tests.conftest import FIXTURES
+
+    indeed = pd.read_csv(FIXTURES / "analytics" / "indeed_sector_slice.csv")
+    indeed = indeed[indeed["display_name"] == "Software Development"]
+    conn.executemany(
+        "INSERT INTO external_series VALUES ('indeed_postings_index', 'aggregate', ?, ?, "
+        "'Indeed Hiring Lab', 'CC BY 4.0', ?)",
+        [
+            [d, v, NOW]
+            for d, v in zip(indeed["date"], indeed["indeed_job_postings_index"], strict=True)
+        ],
+    )
+    build(conn, 20_000)
+    analyze_warehouse(conn, as_of=AS_OF, now=NOW, full=True)
+    rows = conn.execute(
+        "SELECT estimate_pct, note FROM event_deltas WHERE method = 'did_external' "
+        "AND kind = 'category' AND meaningful"
+    ).fetchall()
+    assert len(rows) == 13
+    # flat bench postings against Indeed software postings, which fell ~50% over the windows
+    assert all(est > 30 for est, _ in rows)
+    assert "indeed_postings_index/aggregate" in rows[0][1]

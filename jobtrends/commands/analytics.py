@@ -23,6 +23,8 @@ class AnalyticsConfig:
     lag_days: int = 91  # days skipped after the event while an effect ramps in
     base_floor: int = 30  # fewer postings than this in the before window: not meaningful
     controls: tuple[str, ...] = ("Sales & Business Development", "Video Editing & Production")
+    external_series: str = "indeed_postings_index"  # external_series row set for did_external
+    external_sector: str = "aggregate"
 
 
 def _settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
@@ -34,6 +36,8 @@ def _settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
         lag_days=config.lag_days,
         base_floor=config.base_floor,
         controls=config.controls,
+        external_series=config.external_series,
+        external_sector=config.external_sector,
     )
     return config, settings
 
