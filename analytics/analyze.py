@@ -131,11 +131,13 @@ def analyze_warehouse(
     full: bool = False,
     settings: DeltaSettings | None = None,
     simulated: bool = False,
+    seasonal: bool = False,
 ) -> AnalysisSummary:
     """Refresh a_daily_counts, a_moving_averages, a_event_deltas, a_event_study, a_pay_deltas.
 
     `full=False` falls back to a full refresh when there is no earlier analysis run.
     `simulated=True` analyses the simulated postings instead of the real ones.
+    `seasonal=True` also stores weekly-STL-adjusted moving averages (seasonally_adjusted=true).
     """
     started = time.perf_counter()
     settings = settings or DeltaSettings()
@@ -158,6 +160,9 @@ def analyze_warehouse(
         counts = read_stored_counts(conn)
         conn.execute("DELETE FROM a_moving_averages")
         save_frame(conn, "a_moving_averages", compute_moving_averages(counts, as_of=as_of))
+        if seasonal:
+            adjusted = compute_moving_averages(counts, as_of=as_of, seasonally_adjusted=True)
+            save_frame(conn, "a_moving_averages", adjusted)
         wide = compute_wide_counts(counts, as_of)
         delta_rows = 0
         for event in event_dates:

@@ -71,12 +71,17 @@ def compute_shares(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def compute_moving_averages(
-    counts: pd.DataFrame, *, as_of: date, window_days: int = MOVING_AVERAGE_DAYS
+    counts: pd.DataFrame,
+    *,
+    as_of: date,
+    window_days: int = MOVING_AVERAGE_DAYS,
+    seasonally_adjusted: bool = False,
 ) -> pd.DataFrame:
     """Trailing `window_days` means of n and share, over complete days only.
 
     A day is complete when it is before `as_of` (the as-of day is still collecting). A mean is
     given only where all `window_days` days exist; days with no postings count as zero.
+    `seasonally_adjusted` removes each series' weekly STL component first (rows say so).
     """
     cutoff = pd.Timestamp(as_of)
     frames = []
@@ -87,6 +92,10 @@ def compute_moving_averages(
         series["n"] = series["n"].fillna(0)
         if kind != "all":
             series["share"] = series["share"].fillna(0)
+        if seasonally_adjusted:
+            series["n"] = compute_seasonally_adjusted(series["n"])
+            if kind != "all":
+                series["share"] = compute_seasonally_adjusted(series["share"])
         rolled = series.rolling(window_days, min_periods=window_days).mean()
         frames.append(
             pd.DataFrame(
@@ -97,7 +106,7 @@ def compute_moving_averages(
                     "window_days": window_days,
                     "ma_n": rolled["n"].to_numpy(),
                     "ma_share": rolled["share"].to_numpy(),
-                    "seasonally_adjusted": False,
+                    "seasonally_adjusted": seasonally_adjusted,
                 }
             ).dropna(subset=["ma_n"])
         )

@@ -100,3 +100,15 @@ def test_stl_removes_a_weekly_cycle() -> None:
     weekly = pd.Series(np.where(days.day_of_week >= 5, 50.0, 100.0), index=days)
     adjusted = compute_seasonally_adjusted(weekly)
     assert weekly.std() > 20 and adjusted.std() < 2
+
+
+def test_seasonally_adjusted_moving_averages_are_labelled() -> None:
+    days = pd.date_range("2024-01-01", periods=200, freq="D")
+    n = np.where(days.day_of_week >= 5, 50, 100)
+    counts = pd.DataFrame({"date": days, "kind": "all", "subject": "all", "n": n, "share": np.nan})
+    plain = compute_moving_averages(counts, as_of=date(2024, 7, 1), window_days=7)
+    adjusted = compute_moving_averages(
+        counts, as_of=date(2024, 7, 1), window_days=7, seasonally_adjusted=True
+    )
+    assert adjusted["seasonally_adjusted"].all() and not plain["seasonally_adjusted"].any()
+    assert adjusted["ma_n"].iloc[-1] == pytest.approx(plain["ma_n"].iloc[-1], rel=0.02)

@@ -55,8 +55,9 @@ def _today() -> date:
     help="Analyse as of this UTC date (default today; that day counts as incomplete).",
 )
 @click.option("--full", is_flag=True, help="Re-aggregate every posting, not only touched dates.")
+@click.option("--seasonal", is_flag=True, help="Also store weekly-STL-adjusted moving averages.")
 @click.pass_obj
-def analyze(app: AppContext, as_of: datetime | None, full: bool) -> None:
+def analyze(app: AppContext, as_of: datetime | None, full: bool, seasonal: bool) -> None:
     """Refresh daily counts, 84-day moving averages and event deltas in the warehouse."""
     from analytics.analyze import analyze_warehouse
     from warehouse.db import open_warehouse
@@ -72,6 +73,7 @@ def analyze(app: AppContext, as_of: datetime | None, full: bool) -> None:
             event_dates=events,
             full=full,
             settings=settings,
+            seasonal=seasonal,
         )
     click.echo(
         f"analyze ({summary.mode}) as of {day}: "
