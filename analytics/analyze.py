@@ -122,6 +122,47 @@ def compute_event_studies(
     return out
 
 
+def read_windows_end(conn: duckdb.DuckDBPyConnection, event: date, as_of: date) -> date | None:
+    """The last after-window day of the stored deltas for (event, as_of), or None."""
+    row = conn.execute(
+        "SELECT max(after_end) FROM a_event_deltas WHERE event_date = ? AND as_of = ? "
+        "AND method IN ('window', 'did', 'its')",
+        [event, as_of],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_event_results(
+    conn: duckdb.DuckDBPyConnection,
+    wide: pd.DataFrame,
+    event: date,
+    as_of: date,
+    now: datetime,
+    settings: DeltaSettings,
+    simulated: bool,
+) -> int:
+    """Recompute and replace every delta, event-study and pay row for (event, as_of)."""
+    deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=settings)
+    conn.execute("DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ?", [event, as_of])
+    save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
+    if not wide.empty:
+        end = min(as_of, event + timedelta(days=settings.lag_days + settings.window_days))
+        study = compute_event_studies(wide, event, end, settings)
+        conn.execute("DELETE FROM a_event_study WHERE event_date = ? AND as_of = ?", [event, as_of])
+        save_frame(conn, "a_event_study", study.assign(computed_at=now, as_of=as_of))
+    pay = compute_pay_deltas(
+        read_hourly_pay(conn, as_of, simulated),
+        event=event,
+        as_of=as_of,
+        window_days=settings.window_days,
+        lag_days=settings.lag_days,
+        base_floor=settings.base_floor,
+    )
+    conn.execute("DELETE FROM a_pay_deltas WHERE event_date = ? AND as_of = ?", [event, as_of])
+    save_frame(conn, "a_pay_deltas", pay.assign(computed_at=now))
+    return len(deltas)
+
+
 def analyze_warehouse(
     conn: duckdb.DuckDBPyConnection,
     *,
@@ -166,30 +207,20 @@ def analyze_warehouse(
         wide = compute_wide_counts(counts, as_of)
         delta_rows = 0
         for event in event_dates:
-            deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=settings)
-            conn.execute(
-                "DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ?", [event, as_of]
-            )
-            save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
-            delta_rows += len(deltas)
-            if not wide.empty:
-                study = compute_event_studies(wide, event, as_of, settings)
+            settled = None if mode == "full" else read_windows_end(conn, event, as_of)
+            if settled is not None and (since is None or since > settled):
+                # every touched date is after the windows: only ma_endpoints can change
+                quick = dataclasses.replace(settings, methods=("ma_endpoints",))
+                deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=quick)
                 conn.execute(
-                    "DELETE FROM a_event_study WHERE event_date = ? AND as_of = ?", [event, as_of]
+                    "DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ? "
+                    "AND method = 'ma_endpoints'",
+                    [event, as_of],
                 )
-                save_frame(conn, "a_event_study", study.assign(computed_at=now))
-            pay = compute_pay_deltas(
-                read_hourly_pay(conn, as_of, simulated),
-                event=event,
-                as_of=as_of,
-                window_days=settings.window_days,
-                lag_days=settings.lag_days,
-                base_floor=settings.base_floor,
-            )
-            conn.execute(
-                "DELETE FROM a_pay_deltas WHERE event_date = ? AND as_of = ?", [event, as_of]
-            )
-            save_frame(conn, "a_pay_deltas", pay.assign(computed_at=now))
+                save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
+                delta_rows += len(deltas)
+                continue
+            delta_rows += save_event_results(conn, wide, event, as_of, now, settings, simulated)
         seconds = time.perf_counter() - started
         conn.execute(
             "INSERT INTO analysis_runs (as_of, started_at, finished_at, mode, seconds) "

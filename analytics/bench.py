@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from analytics.analyze import analyze_warehouse
 from analytics.synthetic import BASE_DAILY
@@ -55,6 +56,37 @@ def save_bulk_postings(
     conn.execute(BULK_POSTINGS_SQL, [start, days, at, at, first, last])
     conn.execute(BULK_TAGS_SQL, [cats, len(cats), at, first, last])
     conn.execute(BULK_SKILLS_SQL, [list(AI_SKILLS), len(AI_SKILLS), at, first, last])
+
+
+def save_postings_from_counts(
+    conn: duckdb.DuckDBPyConnection, counts: pd.DataFrame, at: datetime, *, simulated: bool
+) -> int:
+    """One posting (with its category tag) per count in `counts` (kind 'category' rows of
+    `date, subject, n`), posted at noon UTC that day; returns how many were written."""
+    cats = counts[counts["kind"] == "category"][["date", "subject", "n"]].reset_index(drop=True)
+    conn.register("bench_counts", cats)
+    conn.execute(
+        """CREATE TEMP TABLE bench_rows AS
+           SELECT row_number() OVER () + 10000000000 AS i, subject, date
+           FROM (SELECT subject, date, unnest(range(n)) FROM bench_counts)"""
+    )
+    conn.unregister("bench_counts")
+    conn.execute(
+        """INSERT INTO postings (posting_id, dedupe_key, source, title, posted_at, first_seen,
+               last_seen, times_seen, feeds, content_hash, first_run_id, last_run_id, is_simulated)
+           SELECT i, 'synthetic:' || i, 'synthetic', subject, date::TIMESTAMP + INTERVAL 12 HOUR,
+                  ?, ?, 1, ['synthetic'], 'h', 1, 1, ?
+           FROM bench_rows""",
+        [at, at, simulated],
+    )
+    conn.execute(
+        """INSERT INTO posting_categories (posting_id, category, method, rules_version, tagged_at)
+           SELECT i, subject, 'rules', 'synthetic', ? FROM bench_rows""",
+        [at],
+    )
+    row = conn.execute("SELECT count(*) FROM bench_rows").fetchone()
+    conn.execute("DROP TABLE bench_rows")
+    return int(row[0]) if row else 0
 
 
 def run_bench(postings: int, path: str | None, *, now: datetime) -> Iterator[str]:

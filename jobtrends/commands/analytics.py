@@ -56,8 +56,11 @@ def _today() -> date:
 )
 @click.option("--full", is_flag=True, help="Re-aggregate every posting, not only touched dates.")
 @click.option("--seasonal", is_flag=True, help="Also store weekly-STL-adjusted moving averages.")
+@click.option("--simulated", is_flag=True, help="Analyse the simulated postings instead.")
 @click.pass_obj
-def analyze(app: AppContext, as_of: datetime | None, full: bool, seasonal: bool) -> None:
+def analyze(
+    app: AppContext, as_of: datetime | None, full: bool, seasonal: bool, simulated: bool
+) -> None:
     """Refresh daily counts, 84-day moving averages and event deltas in the warehouse."""
     from analytics.analyze import analyze_warehouse
     from warehouse.db import open_warehouse
@@ -74,6 +77,7 @@ def analyze(app: AppContext, as_of: datetime | None, full: bool, seasonal: bool)
             full=full,
             settings=settings,
             seasonal=seasonal,
+            simulated=simulated,
         )
     click.echo(
         f"analyze ({summary.mode}) as of {day}: "

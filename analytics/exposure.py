@@ -1,0 +1,42 @@
+"""Generative-AI exposure per category and its correlation with measured effects.
+
+analytics/data/exposure.csv maps each category to ISCO-08 4-digit occupations (codes and titles
+from the ILO's ISCO-08 structure). The `exposure_score` column is meant to hold the ILO's
+occupation-level GenAI exposure scores (Gmyrek, Berg, Bescond 2023, ILO Working Paper 96; or
+the refined index of Gmyrek et al. 2025, ILO Working Paper 140, CC BY 4.0), averaged over a
+category's codes, with `score_source` naming the table. The scores are not filled in yet: a
+category without a score is left out of the correlation, and with fewer than three scored
+categories the correlation is None.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+MIN_SCORED_CATEGORIES = 3  # a rank correlation over fewer points says nothing
+
+
+def read_exposure() -> pd.DataFrame:
+    """The shipped exposure table: category, isco08_codes, isco08_titles, exposure_score, ..."""
+    with resources.files("analytics.data").joinpath("exposure.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype={"isco08_codes": str})
+
+
+def compute_exposure_correlation(
+    exposure: pd.DataFrame, deltas: pd.DataFrame, method: str = "did"
+) -> tuple[float | None, int]:
+    """Spearman rank correlation of exposure_score with `method`'s estimate_pct across
+    categories that have both (meaningful rows only); returns (rho or None, categories used)."""
+    effects = deltas[
+        (deltas["method"] == method) & (deltas["kind"] == "category") & deltas["meaningful"]
+    ].set_index("subject")["estimate_pct"]
+    scores = exposure.set_index("category")["exposure_score"]
+    both = pd.concat([scores, effects], axis=1, join="inner").dropna()
+    if len(both) < MIN_SCORED_CATEGORIES:
+        return None, len(both)
+    ranks = both.rank()
+    rho = float(np.corrcoef(ranks.iloc[:, 0], ranks.iloc[:, 1])[0, 1])
+    return rho, len(both)
