@@ -30,3 +30,6 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+validate: $(STAMP)
+	$(BIN)/jobtrends validate --seeds 20

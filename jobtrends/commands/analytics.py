@@ -129,8 +129,13 @@ def deltas(
     with open_warehouse(app.core.db, read_only=True) as conn:
         frame = conn.execute(
             """SELECT subject, kind, method, estimate_pct, ci_low_pct, ci_high_pct, n_before,
-                      n_after, meaningful, descriptive, before_start, before_end, after_start,
-                      after_end, as_of, event_date, note
+                      n_after, meaningful, descriptive,
+                      CAST(before_start AS VARCHAR) AS before_start,
+                      CAST(before_end AS VARCHAR) AS before_end,
+                      CAST(after_start AS VARCHAR) AS after_start,
+                      CAST(after_end AS VARCHAR) AS after_end,
+                      CAST(as_of AS VARCHAR) AS as_of, CAST(event_date AS VARCHAR) AS event_date,
+                      note
                FROM event_deltas
                WHERE event_date = ? AND (? IS NULL OR method = ?)
                  AND as_of = coalesce(?, (SELECT max(as_of) FROM event_deltas WHERE event_date = ?))
