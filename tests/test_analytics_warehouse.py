@@ -45,6 +45,10 @@ def test_full_then_incremental_refresh(conn: duckdb.DuckDBPyConnection) -> None:
         "WHERE method = 'did' AND kind = 'category' AND meaningful"
     ).fetchall()
     assert len(did) == 13 and sum(lo <= 0 <= hi for _est, lo, hi in did) >= 10
+    endpoints_before = scalar(
+        conn,
+        "SELECT sum(n_after) FROM event_deltas WHERE method = 'ma_endpoints' AND kind = 'category'",
+    )
     ma_before = scalar(
         conn,
         "SELECT ma_n FROM moving_averages WHERE kind = 'all' AND date = ?",
@@ -63,6 +67,13 @@ def test_full_then_incremental_refresh(conn: duckdb.DuckDBPyConnection) -> None:
     assert isinstance(ma_before, float) and isinstance(ma_after, float)
     assert abs(ma_after - ma_before - 1000 / 84) < 1e-9
     assert scalar(conn, "SELECT count(*) FROM analysis_runs") == 2
+    # the new day is past the windows: only ma_endpoints moved, by exactly the new postings
+    endpoints_after = scalar(
+        conn,
+        "SELECT sum(n_after) FROM event_deltas WHERE method = 'ma_endpoints' AND kind = 'category'",
+    )
+    assert isinstance(endpoints_before, int) and endpoints_after == endpoints_before + 1000
+    assert scalar(conn, "SELECT count(DISTINCT computed_at) FROM event_deltas") == 2
     assert scalar(conn, "SELECT count(*) FROM ai_skill_trends WHERE ma_n IS NOT NULL") > 0
     assert scalar(conn, "SELECT count(*) FROM event_study WHERE month = -1") > 0
 
