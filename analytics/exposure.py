@@ -1,12 +1,10 @@
 """Generative-AI exposure per category and its correlation with measured effects.
 
-analytics/data/exposure.csv maps each category to ISCO-08 4-digit occupations (codes and titles
-from the ILO's ISCO-08 structure). The `exposure_score` column is meant to hold the ILO's
-occupation-level GenAI exposure scores (Gmyrek, Berg, Bescond 2023, ILO Working Paper 96; or
-the refined index of Gmyrek et al. 2025, ILO Working Paper 140, CC BY 4.0), averaged over a
-category's codes, with `score_source` naming the table. The scores are not filled in yet: a
-category without a score is left out of the correlation, and with fewer than three scored
-categories the correlation is None.
+analytics/data/exposure.csv maps each category to one 2018 SOC occupation and carries that
+occupation's generative-AI applicability score from Tomlinson et al. (2025, arXiv:2507.07935,
+CC BY 4.0); analytics/data/EXPOSURE_SOURCE.md cites the file and argues the mapping. ISCO-08
+equivalents are kept beside it. A category without a score (Other) is left out of the
+correlation, and with fewer than three scored categories the correlation is None.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ MIN_SCORED_CATEGORIES = 3  # a rank correlation over fewer points says nothing
 def read_exposure() -> pd.DataFrame:
     """The shipped exposure table: category, isco08_codes, isco08_titles, exposure_score, ..."""
     with resources.files("analytics.data").joinpath("exposure.csv").open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype={"isco08_codes": str})
+        return pd.read_csv(f, dtype={"isco08_codes": str, "soc2018_code": str})
 
 
 def compute_exposure_correlation(

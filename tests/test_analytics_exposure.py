@@ -13,6 +13,15 @@ def test_every_category_is_mapped_to_isco() -> None:
     assert set(table["category"]) == set(BASE_DAILY)
     mapped = table[table["category"] != "Other"]
     assert mapped["isco08_codes"].str.fullmatch(r"\d{4}(;\d{4})*").all()  # "4222;4229"
+    assert mapped["soc2018_code"].str.fullmatch(r"\d{2}-\d{4}").all()  # "27-3043"
+    assert mapped["exposure_score"].between(0, 1).all()
+    assert (mapped["score_source"] == "tomlinson-2025-ai-applicability").all()
+
+
+def test_most_exposed_categories_per_the_source() -> None:
+    scores = read_exposure().set_index("category")["exposure_score"]
+    assert scores.idxmax() == "Translation"  # 0.5058, Interpreters and Translators
+    assert scores.idxmin() == "Video Editing & Production"  # 0.0994, Film and Video Editors
 
 
 def test_rank_correlation_of_exposure_and_effect() -> None:
