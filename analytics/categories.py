@@ -30,6 +30,11 @@ class Taxonomy:
     names: tuple[str, ...]
     pattern: re.Pattern[str]
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The named categories (the twelve), without the Other sink."""
+        return tuple(n for n in self.names if n != OTHER)
+
     def group_category(self, group: str) -> str:
         """The category name of a named group 'c<i>'."""
         return self.names[int(group[1:])]
@@ -70,7 +75,7 @@ def read_platform_map(path: Path = UPWORK_MAP_FILE) -> dict[str, str]:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     mapping: dict[str, str] = {}
-    for name in read_taxonomy().names + (OTHER,):
+    for name in read_taxonomy().categories + (OTHER,):
         mapping[name.lower()] = name  # identity: the simulator writes our own names
     for key, value in data.get("top_level", {}).items():
         mapping[key.lower()] = value

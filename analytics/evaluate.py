@@ -96,7 +96,7 @@ def evaluate_categories(
     ]
     predictions = [classify_text(t, None, taxonomy).category for t in frame["title"]]
     frame = frame.assign(truth=truths, predicted=predictions)
-    return compute_category_report(truths, predictions, taxonomy.names), frame
+    return compute_category_report(truths, predictions, taxonomy.categories), frame
 
 
 def render_category_report(report: CategoryReport) -> str:

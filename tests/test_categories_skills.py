@@ -28,7 +28,7 @@ SKILL_SLUGS = {
 
 
 def test_taxonomy_names_are_the_contract() -> None:
-    assert set(read_taxonomy().names) == set(OUR_NAMES)
+    assert set(read_taxonomy().categories) == set(OUR_NAMES)
     assert set(read_skill_taxonomy().slugs) == SKILL_SLUGS
     assert set(read_platform_map().values()) <= set(OUR_NAMES) | {OTHER}
 
