@@ -60,16 +60,19 @@ FOOTER_BUDGET = re.compile(
 FREE_SYMBOL_FIRST = re.compile(
     rf"(?P<cur>[$£€]|\b(?:USD|GBP|EUR)\b)\s?(?P<lo>{_NUM})\s?(?P<klo>k\b)?"
     rf"(?:\s*(?:-|–|to)\s*(?:[$£€]|USD|GBP|EUR)?\s?(?P<hi>{_NUM})\s?(?P<khi>k\b)?)?"
-    r"\s*(?:/|\bper\b|\ban?\b|\beach\b)\s*(?P<per>hour|hr|h|day|week|wk|month|mo|year|yr|annum)\b",
+    r"[ \t]*(?:/|\bper\b|\ban?\b|\beach\b)[ \t]*"
+    r"(?P<per>hour|hr|h|day|week|wk|month|mo|year|yr|annum)\b",
     re.IGNORECASE,
 )
 # "30 USD per hour", "25-30 EUR/h", "20 GBP an hour"
 FREE_CODE_AFTER = re.compile(
     rf"(?<![\d.,])(?P<lo>{_NUM})\s?(?P<klo>k)?(?:\s*(?:-|–|to)\s*(?P<hi>{_NUM})\s?(?P<khi>k)?)?"
     r"\s*(?P<cur>USD|GBP|EUR|dollars?|euros?|pounds?)"
-    r"\s*(?:/|\bper\b|\ban?\b)\s*(?P<per>hour|hr|h|day|week|wk|month|mo|year|yr|annum)\b",
+    r"[ \t]*(?:/|\bper\b|\ban?\b)[ \t]*(?P<per>hour|hr|h|day|week|wk|month|mo|year|yr|annum)\b",
     re.IGNORECASE,
 )
+# The period must sit on the same line as the amount: "= $360\n\nPer Month = $1,440" is a
+# weekly figure followed by a heading, not "$360 per month".
 # "$2,000" (a bare amount with no period) is not read as pay: too often a revenue or a price.
 
 WORD_CURRENCIES = {"dollar": "USD", "euro": "EUR", "pound": "GBP"}

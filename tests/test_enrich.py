@@ -105,3 +105,14 @@ def test_parallel_workers_give_the_same_tags(conn: duckdb.DuckDBPyConnection) ->
     summary = enrich_postings(conn, now=T0, workers=2)
     assert summary.postings == 4
     assert summary.categories["Writing"] == 1
+
+
+def test_postings_enriched_view(conn: duckdb.DuckDBPyConnection) -> None:
+    store(conn, ENTRIES)
+    enrich_postings(conn, now=T0)
+    got = rows(
+        conn,
+        "SELECT category, pay_kind, ai_skills FROM postings_enriched WHERE title = ?",
+        "Build a chatbot with the OpenAI API",
+    )
+    assert got == [("Other", "budget", ["chatbot_development", "llm_api_integration"])]
