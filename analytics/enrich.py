@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.categories import (
     CATEGORIES_FILE,
+    OTHER,
     UPWORK_MAP_FILE,
     classify_posting,
     read_platform_map,
@@ -29,9 +30,11 @@ from analytics.categories import (
 from analytics.rates import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
 from analytics.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
 from warehouse.db import transaction
+from warehouse.postings import save_reject
 
 RULES_CODE_VERSION = "enrich-1"  # bump when code (not taxonomy data) changes what is tagged
 CHUNK_ROWS = 5_000  # postings per read/write chunk: ~10 MB of text at 2 KB per posting
+ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
 
 Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year)
@@ -53,34 +56,46 @@ class ChunkTags:
     categories: list[tuple[Any, ...]] = field(default_factory=list)
     skills: list[tuple[Any, ...]] = field(default_factory=list)
     pay: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
+
+
+def _tag_one(
+    out: ChunkTags,
+    posting_id: int,
+    title: str,
+    description: str,
+    platform_category: str | None,
+    year: int | None,
+) -> None:
+    """Append one posting's category, skills and pay rows to `out`."""
+    tag = classify_posting(
+        title, description, platform_category, read_taxonomy(), read_platform_map()
+    )
+    out.categories.append((posting_id, tag.category, tag.subcategory, tag.method, tag.confidence))
+    text = f"{title}\n{description}"
+    for skill in parse_skills(text, read_skill_taxonomy()):
+        out.skills.append((posting_id, skill.skill, skill.evidence))
+    pay = parse_pay(text)
+    usd = compute_usd(pay, int(year or 0), read_exchange_rates())
+    out.pay.append(
+        (
+            posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
+            pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
+            pay.flag, pay.rule, pay.raw_text,
+        )
+    )  # fmt: skip
 
 
 def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
     """Tag a chunk of postings (pure: text in, table rows out)."""
-    taxonomy = read_taxonomy()
-    mapping = read_platform_map()
-    skills_tax = read_skill_taxonomy()
-    fx = read_exchange_rates()
     out = ChunkTags()
     for posting_id, title, description, platform_category, year in rows:
-        title = title or ""
-        description = description or ""
-        tag = classify_posting(title, description, platform_category, taxonomy, mapping)
-        out.categories.append(
-            (posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
-        )
-        text = f"{title}\n{description}"
-        for skill in parse_skills(text, skills_tax):
-            out.skills.append((posting_id, skill.skill, skill.evidence))
-        pay = parse_pay(text)
-        usd = compute_usd(pay, int(year), fx)
-        out.pay.append(
-            (
-                posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
-                pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
-                pay.flag, pay.rule, pay.raw_text,
-            )
-        )  # fmt: skip
+        try:
+            _tag_one(out, posting_id, title or "", description or "", platform_category, year)
+        except Exception as exc:  # one bad posting never sinks a run: record it, tag it Other
+            out.errors.append((posting_id, f"{type(exc).__name__}: {exc}", str(title)[:200]))
+            out.categories.append((posting_id, OTHER, None, "rules", None))
+            out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
     return out
 
 
@@ -95,6 +110,7 @@ class EnrichSummary:
     skills: dict[str, int]
     pay_kinds: dict[str, int]
     flagged_pay: int
+    errors: int = 0
 
 
 READ_NEW_SQL = (
@@ -177,6 +193,11 @@ def save_chunk(
             conn.execute(INSERT_CATEGORIES_SQL, [version, now])
             conn.execute(INSERT_SKILLS_SQL, [version, now])
             conn.execute(INSERT_PAY_SQL, [version, now])
+            for posting_id, reason, title in tags.errors:
+                save_reject(
+                    conn, run_id=None, at=now, stage="enrich", origin="enrich_postings",
+                    location=f"posting_id {posting_id}", reason=reason, payload=title,
+                )  # fmt: skip
         finally:
             for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay"):
                 conn.unregister(name)
@@ -213,6 +234,7 @@ def enrich_postings(
     skills: Counter[str] = Counter()
     pay_kinds: Counter[str] = Counter()
     flagged = 0
+    errors = 0
     total = 0
     # paging by posting_id (not by the NOT IN filter) makes a re-tag visit each posting once
     chunks = read_postings_to_tag(conn, retag_all=retag_all, default_year=now.year)
@@ -223,11 +245,12 @@ def enrich_postings(
         skills.update(s[1] for s in tags.skills)
         pay_kinds.update(p[1] for p in tags.pay)
         flagged += sum(1 for p in tags.pay if p[10])
+        errors += len(tags.errors)
     conn.execute(
         "INSERT INTO enrichment_runs (rules_version, started_at, finished_at, mode, postings)"
         " VALUES (?, ?, ?, ?, ?)",
         [version, now, now, mode, total],
     )
     return EnrichSummary(
-        version, mode, total, dict(categories), dict(skills), dict(pay_kinds), flagged
+        version, mode, total, dict(categories), dict(skills), dict(pay_kinds), flagged, errors
     )

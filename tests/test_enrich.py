@@ -116,3 +116,19 @@ def test_postings_enriched_view(conn: duckdb.DuckDBPyConnection) -> None:
         "Build a chatbot with the OpenAI API",
     )
     assert got == [("Other", "budget", ["chatbot_development", "llm_api_integration"])]
+
+
+def test_a_posting_that_raises_is_rejected_not_fatal(conn: duckdb.DuckDBPyConnection) -> None:
+    from analytics.enrich import ENRICH_ERROR_RULE, compute_chunk, save_chunk
+
+    good = (1, "Logo for a bakery", "Budget: $50", None, 2024)
+    bad = (2, 12345, "not text", None, 2024)  # a title that is not a string raises in the rules
+    tags = compute_chunk([good, bad])
+    assert [e[0] for e in tags.errors] == [2]
+    save_chunk(conn, tags, [1, 2], "test", T0)
+    cats = rows(conn, "SELECT posting_id, category FROM posting_categories ORDER BY 1")
+    assert cats == [(1, "Graphic Design"), (2, "Other")]
+    pay = rows(conn, "SELECT rule FROM posting_pay WHERE posting_id = 2")
+    assert pay == [(ENRICH_ERROR_RULE,)]
+    rejects = rows(conn, "SELECT stage, location, reason FROM rejects")
+    assert rejects[0][:2] == ("enrich", "posting_id 2") and "AttributeError" in rejects[0][2]

@@ -37,6 +37,8 @@ def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     for name, count in sorted(summary.pay_kinds.items(), key=lambda kv: -kv[1]):
         click.echo(f"  pay {name}: {count}")
     click.echo(f"  pay flagged implausible: {summary.flagged_pay}")
+    if summary.errors:
+        click.echo(f"  postings that failed to tag (see rejects, stage 'enrich'): {summary.errors}")
 
 
 @click.group(name="eval")
