@@ -18,6 +18,20 @@ FROM postings p;
 
 -- ## Enrichment (issue 3)
 
+-- postings_enriched: one row per posting with its category, pay (USD hourly only when plausible
+-- and meaningful; budgets stay budgets) and its AI skills as a list (empty when none).
+CREATE VIEW postings_enriched AS
+SELECT p.posting_id, p.source, p.title, p.posted_at, p.first_seen, p.is_simulated,
+       c.category, c.subcategory, c.method AS category_method,
+       y.pay_kind, y.currency, y.amount_low, y.amount_high, y.period,
+       y.usd_hourly_mid, y.usd_budget, y.flag AS pay_flag, y.rule AS pay_rule,
+       coalesce((SELECT list(s.skill ORDER BY s.skill) FROM posting_ai_skills s
+                 WHERE s.posting_id = p.posting_id), []) AS ai_skills,
+       c.rules_version
+FROM postings p
+LEFT JOIN posting_categories c USING (posting_id)
+LEFT JOIN posting_pay y USING (posting_id);
+
 -- ## History and simulation (issue 4)
 
 -- ## Analytics (issue 5): daily_counts, moving_averages, event_deltas, pay_deltas, ai_skill_trends

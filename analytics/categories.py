@@ -1,0 +1,144 @@
+"""Job categories: the platform's own label through a documented table, else keyword rules.
+
+The taxonomy is data (taxonomy/categories.toml, taxonomy/upwork_categories.toml). All of a
+category's patterns are compiled into one alternation with a named group per category, so a
+text is scanned once whatever the number of categories.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
+CATEGORIES_FILE = TAXONOMY_DIR / "categories.toml"
+UPWORK_MAP_FILE = TAXONOMY_DIR / "upwork_categories.toml"
+OTHER = "Other"
+TITLE_WEIGHT = 3  # a title word says more about the job than one word in a long description
+DESCRIPTION_CHARS = 1500  # the opening states the job; the tail is boilerplate and skills lists
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The categories in priority order and their compiled one-pass pattern."""
+
+    names: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The named categories (the twelve), without the Other sink."""
+        return tuple(n for n in self.names if n != OTHER)
+
+    def group_category(self, group: str) -> str:
+        """The category name of a named group 'c<i>'."""
+        return self.names[int(group[1:])]
+
+
+@dataclass(frozen=True)
+class CategoryTag:
+    """One posting's category, how it was decided, and a 0..1 confidence when rules decided."""
+
+    category: str
+    method: str  # 'platform_label' | 'rules'
+    subcategory: str | None = None
+    confidence: float | None = None
+
+
+def parse_taxonomy(text: str) -> Taxonomy:
+    """Compile categories.toml text into a Taxonomy (patterns are matched on lower-cased text)."""
+    data = tomllib.loads(text)
+    names = tuple(c["name"] for c in data["category"])
+    groups = [
+        f"(?P<c{i}>{'|'.join(f'(?:{p})' for p in c['patterns'])})"
+        for i, c in enumerate(data["category"])
+    ]
+    # word-bounded on both sides: "api" must not match "capital"
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
+    return Taxonomy(names=names, pattern=pattern)
+
+
+@cache
+def read_taxonomy(path: Path = CATEGORIES_FILE) -> Taxonomy:
+    """The shipped (or given) category taxonomy."""
+    return parse_taxonomy(path.read_text(encoding="utf-8"))
+
+
+@cache
+def read_platform_map(path: Path = UPWORK_MAP_FILE) -> dict[str, str]:
+    """Lower-cased platform label -> our category (sub-categories override top-level labels)."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    mapping: dict[str, str] = {}
+    for name in read_taxonomy().categories + (OTHER,):
+        mapping[name.lower()] = name  # identity: the simulator writes our own names
+    for key, value in data.get("top_level", {}).items():
+        mapping[key.lower()] = value
+    for key, value in data.get("subcategory", {}).items():
+        mapping[key.lower()] = value
+    return mapping
+
+
+def map_platform_label(
+    label: str | None, top_level: str | None = None, mapping: dict[str, str] | None = None
+) -> str | None:
+    """Our category for a platform sub-category (and optional top-level) label; None if none.
+
+    "Video Editing" -> "Video Editing & Production"; "Data Visualization" -> "Other";
+    ("Other Content Writing", "Writing") -> "Writing".
+    """
+    mapping = mapping if mapping is not None else read_platform_map()
+    sub = html.unescape(label).strip().lower() if label else ""
+    top = html.unescape(top_level).strip().lower() if top_level else ""
+    if not sub and not top:
+        return None
+    if sub in mapping:
+        return mapping[sub]
+    if top in mapping:
+        return mapping[top]
+    return OTHER
+
+
+def compute_scores(title: str, description: str, taxonomy: Taxonomy) -> Counter[str]:
+    """Keyword votes per category: TITLE_WEIGHT per title match, 1 per description match."""
+    scores: Counter[str] = Counter()
+    # patterns are lower-case and compiled without IGNORECASE: lowering once is ~4x faster
+    for match in taxonomy.pattern.finditer(title.lower()):
+        if match.lastgroup:
+            scores[taxonomy.group_category(match.lastgroup)] += TITLE_WEIGHT
+    for match in taxonomy.pattern.finditer(description[:DESCRIPTION_CHARS].lower()):
+        if match.lastgroup:
+            scores[taxonomy.group_category(match.lastgroup)] += 1
+    return scores
+
+
+def classify_text(title: str | None, description: str | None, taxonomy: Taxonomy) -> CategoryTag:
+    """Rules category from title and description; Other when no pattern matches."""
+    scores = compute_scores(title or "", description or "", taxonomy)
+    if not scores:
+        return CategoryTag(category=OTHER, method="rules", confidence=None)
+    best = max(scores.values())
+    # ties go to the category listed first in the taxonomy
+    category = next(n for n in taxonomy.names if scores.get(n) == best)
+    return CategoryTag(
+        category=category, method="rules", confidence=round(best / sum(scores.values()), 3)
+    )
+
+
+def classify_posting(
+    title: str | None,
+    description: str | None,
+    platform_category: str | None,
+    taxonomy: Taxonomy,
+    mapping: dict[str, str],
+) -> CategoryTag:
+    """The platform's label when it has one, else the rules on title and description."""
+    mapped = map_platform_label(platform_category, mapping=mapping)
+    if mapped is not None:
+        return CategoryTag(category=mapped, method="platform_label", subcategory=platform_category)
+    return classify_text(title, description, taxonomy)

@@ -1,0 +1,256 @@
+"""The versioned enrichment step: postings -> posting_categories, posting_ai_skills, posting_pay.
+
+`enrich_postings` streams postings in chunks of CHUNK_ROWS (memory stays flat in N), tags each
+chunk with pure functions (`compute_chunk`, optionally in a process pool) and writes each chunk
+in one transaction. Every row is stamped with `rules_version`, a hash of the taxonomy files and
+RULES_CODE_VERSION, so a changed rule or taxonomy is visible in the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analytics.categories import (
+    CATEGORIES_FILE,
+    OTHER,
+    UPWORK_MAP_FILE,
+    classify_posting,
+    read_platform_map,
+    read_taxonomy,
+)
+from analytics.rates import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
+from analytics.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
+from warehouse.db import transaction
+from warehouse.postings import save_reject
+
+RULES_CODE_VERSION = "enrich-1"  # bump when code (not taxonomy data) changes what is tagged
+CHUNK_ROWS = 5_000  # postings per read/write chunk: ~10 MB of text at 2 KB per posting
+ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
+SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
+
+Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year)
+
+
+def compute_rules_version() -> str:
+    """'enrich-1+<12 hex>': the code version and a hash of every taxonomy/data file used."""
+    digest = hashlib.sha256()
+    for path in (CATEGORIES_FILE, UPWORK_MAP_FILE, AI_SKILLS_FILE, EXCHANGE_RATES_FILE):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{RULES_CODE_VERSION}+{digest.hexdigest()[:12]}"
+
+
+@dataclass
+class ChunkTags:
+    """Rows for the three derived tables, without the version/time stamps."""
+
+    categories: list[tuple[Any, ...]] = field(default_factory=list)
+    skills: list[tuple[Any, ...]] = field(default_factory=list)
+    pay: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
+
+
+def _tag_one(
+    out: ChunkTags,
+    posting_id: int,
+    title: str,
+    description: str,
+    platform_category: str | None,
+    year: int | None,
+) -> None:
+    """Append one posting's category, skills and pay rows to `out`."""
+    tag = classify_posting(
+        title, description, platform_category, read_taxonomy(), read_platform_map()
+    )
+    out.categories.append((posting_id, tag.category, tag.subcategory, tag.method, tag.confidence))
+    text = f"{title}\n{description}"
+    for skill in parse_skills(text, read_skill_taxonomy()):
+        out.skills.append((posting_id, skill.skill, skill.evidence))
+    pay = parse_pay(text)
+    usd = compute_usd(pay, int(year or 0), read_exchange_rates())
+    out.pay.append(
+        (
+            posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
+            pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
+            pay.flag, pay.rule, pay.raw_text,
+        )
+    )  # fmt: skip
+
+
+def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
+    """Tag a chunk of postings (pure: text in, table rows out)."""
+    out = ChunkTags()
+    for posting_id, title, description, platform_category, year in rows:
+        try:
+            _tag_one(out, posting_id, title or "", description or "", platform_category, year)
+        except Exception as exc:  # one bad posting never sinks a run: record it, tag it Other
+            out.errors.append((posting_id, f"{type(exc).__name__}: {exc}", str(title)[:200]))
+            out.categories.append((posting_id, OTHER, None, "rules", None))
+            out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
+    return out
+
+
+@dataclass(frozen=True)
+class EnrichSummary:
+    """What one enrichment run did."""
+
+    rules_version: str
+    mode: str  # 'new' | 'all'
+    postings: int
+    categories: dict[str, int]
+    skills: dict[str, int]
+    pay_kinds: dict[str, int]
+    flagged_pay: int
+    errors: int = 0
+
+
+READ_NEW_SQL = (
+    "SELECT p.posting_id, p.title, p.description, p.platform_category,"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories)"
+    " AND p.posting_id > ? ORDER BY p.posting_id LIMIT ?"
+)
+READ_ALL_SQL = (
+    "SELECT p.posting_id, p.title, p.description, p.platform_category,"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories WHERE method = ?)"
+    " AND p.posting_id > ? ORDER BY p.posting_id LIMIT ?"
+)
+DELETE_SQL = (
+    "DELETE FROM posting_categories WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
+    "DELETE FROM posting_ai_skills WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
+    "DELETE FROM posting_pay WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
+)
+INSERT_CATEGORIES_SQL = (
+    "INSERT INTO posting_categories SELECT posting_id, category, subcategory, method,"
+    " confidence, ? AS rules_version, ? AS tagged_at FROM enrich_cats"
+)
+INSERT_SKILLS_SQL = (
+    "INSERT INTO posting_ai_skills SELECT posting_id, skill, evidence,"
+    " ? AS rules_version, ? AS tagged_at FROM enrich_skills"
+)
+INSERT_PAY_SQL = (
+    "INSERT INTO posting_pay SELECT posting_id, pay_kind, currency, amount_low, amount_high,"
+    " period, usd_hourly_low, usd_hourly_high, usd_hourly_mid, usd_budget, flag, rule,"
+    " raw_text, ? AS rules_version, ? AS tagged_at FROM enrich_pay"
+)
+
+
+def read_postings_to_tag(
+    conn: duckdb.DuckDBPyConnection, *, retag_all: bool, default_year: int
+) -> Iterator[list[Row]]:
+    """Chunks of postings to tag: untagged ones, or (retag_all) all but simulator-tagged ones."""
+    # both filters are fixed SQL text; every value is a bound parameter
+    sql = READ_ALL_SQL if retag_all else READ_NEW_SQL
+    params: list[Any] = [SIMULATED_METHOD] if retag_all else []
+    last = -(2**63)
+    while True:
+        rows = conn.execute(sql, [default_year, *params, last, CHUNK_ROWS]).fetchall()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+CATEGORY_COLUMNS = ["posting_id", "category", "subcategory", "method", "confidence"]
+SKILL_COLUMNS = ["posting_id", "skill", "evidence"]
+PAY_COLUMNS = [
+    "posting_id", "pay_kind", "currency", "amount_low", "amount_high", "period",
+    "usd_hourly_low", "usd_hourly_high", "usd_hourly_mid", "usd_budget", "flag", "rule", "raw_text",
+]  # fmt: skip
+
+
+def _frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    return frame.astype({"posting_id": "int64"})
+
+
+def save_chunk(
+    conn: duckdb.DuckDBPyConnection, tags: ChunkTags, ids: list[int], version: str, now: datetime
+) -> None:
+    """Replace the derived rows of `ids` with `tags`, in one transaction."""
+    id_frame = pd.DataFrame({"posting_id": pd.Series(ids, dtype="int64")})
+    cats = _frame(tags.categories, CATEGORY_COLUMNS)
+    skills = _frame(tags.skills, SKILL_COLUMNS)
+    pay = _frame(tags.pay, PAY_COLUMNS)
+    with transaction(conn):
+        conn.register("enrich_ids", id_frame)
+        conn.register("enrich_cats", cats)
+        conn.register("enrich_skills", skills)
+        conn.register("enrich_pay", pay)
+        try:
+            for delete in DELETE_SQL:
+                conn.execute(delete)
+            conn.execute(INSERT_CATEGORIES_SQL, [version, now])
+            conn.execute(INSERT_SKILLS_SQL, [version, now])
+            conn.execute(INSERT_PAY_SQL, [version, now])
+            for posting_id, reason, title in tags.errors:
+                save_reject(
+                    conn, run_id=None, at=now, stage="enrich", origin="enrich_postings",
+                    location=f"posting_id {posting_id}", reason=reason, payload=title,
+                )  # fmt: skip
+        finally:
+            for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay"):
+                conn.unregister(name)
+
+
+def _tag_chunks(chunks: Iterator[list[Row]], workers: int) -> Iterator[tuple[list[Row], ChunkTags]]:
+    """(rows, tags) in order; with workers > 1 at most `workers` chunks are in flight."""
+    if workers <= 1:
+        for rows in chunks:
+            yield rows, compute_chunk(rows)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[tuple[list[Row], Future[ChunkTags]]] = []
+        for rows in chunks:
+            pending.append((rows, pool.submit(compute_chunk, rows)))
+            if len(pending) >= workers:
+                done_rows, future = pending.pop(0)
+                yield done_rows, future.result()
+        for done_rows, future in pending:
+            yield done_rows, future.result()
+
+
+def enrich_postings(
+    conn: duckdb.DuckDBPyConnection, *, now: datetime, retag_all: bool = False, workers: int = 1
+) -> EnrichSummary:
+    """Tag postings with no derived rows yet (or, with retag_all, all but simulated ones).
+
+    `now` stamps tagged_at and the enrichment_runs row; `workers` > 1 tags chunks in a pool of
+    processes while the main process writes.
+    """
+    version = compute_rules_version()
+    mode = "all" if retag_all else "new"
+    categories: Counter[str] = Counter()
+    skills: Counter[str] = Counter()
+    pay_kinds: Counter[str] = Counter()
+    flagged = 0
+    errors = 0
+    total = 0
+    # paging by posting_id (not by the NOT IN filter) makes a re-tag visit each posting once
+    chunks = read_postings_to_tag(conn, retag_all=retag_all, default_year=now.year)
+    for rows, tags in _tag_chunks(chunks, workers):
+        save_chunk(conn, tags, [r[0] for r in rows], version, now)
+        total += len(rows)
+        categories.update(c[1] for c in tags.categories)
+        skills.update(s[1] for s in tags.skills)
+        pay_kinds.update(p[1] for p in tags.pay)
+        flagged += sum(1 for p in tags.pay if p[10])
+        errors += len(tags.errors)
+    conn.execute(
+        "INSERT INTO enrichment_runs (rules_version, started_at, finished_at, mode, postings)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [version, now, now, mode, total],
+    )
+    return EnrichSummary(
+        version, mode, total, dict(categories), dict(skills), dict(pay_kinds), flagged, errors
+    )

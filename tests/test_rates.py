@@ -1,0 +1,92 @@
+"""Pay extraction: the issue's surface forms, flags, USD conversion, and real vendored files."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.rates import compute_usd, parse_pay, read_exchange_rates
+from analytics.rates_eval import evaluate_rates, read_footer_truth
+from tests.conftest import FIXTURES, SHARED_DATA
+
+ENRICH = FIXTURES / "enrich"
+
+CASES = [
+    # text, kind, currency, low, high, period, rule
+    ("Hourly Range: $15.00-$30.00", "hourly", "USD", 15.0, 30.0, "hour",
+     "upwork_footer_hourly_range"),
+    ("Hourly Range: $25.00", "hourly", "USD", 25.0, 25.0, "hour", "upwork_footer_hourly_range"),
+    ("Budget: $1,500", "budget", "USD", 1500.0, 1500.0, "fixed", "upwork_footer_budget"),
+    ("We pay $30/hr for this", "hourly", "USD", 30.0, 30.0, "hour", "free_text_symbol_rate"),
+    ("Rate is 30 USD per hour", "hourly", "USD", 30.0, 30.0, "hour", "free_text_code_rate"),
+    ("£20-25 per hour", "hourly", "GBP", 20.0, 25.0, "hour", "free_text_symbol_rate"),
+    ("€25/h", "hourly", "EUR", 25.0, 25.0, "hour", "free_text_symbol_rate"),
+    ("$120k/yr plus equity", "salary", "USD", 120000.0, 120000.0, "year", "free_text_symbol_rate"),
+    ("Est. budget: $150.00", "budget", "USD", 150.0, 150.0, "fixed", "upwork_est_budget"),
+    ("Est. budget:\n$150.00", "budget", "USD", 150.0, 150.0, "fixed", "upwork_est_budget"),
+    ("Hourly: $25.00 - $35.00", "hourly", "USD", 25.0, 35.0, "hour", "upwork_hourly_label"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "kind", "currency", "low", "high", "period", "rule"), CASES)
+def test_issue_forms(
+    text: str, kind: str, currency: str, low: float, high: float, period: str, rule: str
+) -> None:
+    pay = parse_pay(text)
+    assert (pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high, pay.period, pay.rule) == (
+        kind, currency, low, high, period, rule,
+    )  # fmt: skip
+    assert pay.flag is None
+
+
+@pytest.mark.parametrize("text", ["Hourly", "", "Sell 2,000 units a month", "N/A"])
+def test_no_pay_is_none_not_zero(text: str) -> None:
+    pay = parse_pay(text)
+    assert pay.pay_kind == "none" and pay.amount_low is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [("$5,000/hr", "implausible_high"), ("Budget: $0", "zero"), ("Hourly Range: $0.00", "zero")],
+)
+def test_impossible_values_are_flagged_and_not_converted(text: str, flag: str) -> None:
+    pay = parse_pay(text)
+    assert pay.flag == flag
+    assert compute_usd(pay, 2024, read_exchange_rates()).hourly_mid is None
+
+
+def test_budget_stays_budget_and_foreign_hourly_is_converted() -> None:
+    rates = read_exchange_rates()
+    budget = compute_usd(parse_pay("Budget: $1,500"), 2024, rates)
+    assert budget.budget == 1500.0 and budget.hourly_mid is None
+    gbp = compute_usd(parse_pay("£20 per hour"), 2024, rates)
+    assert gbp.hourly_mid == pytest.approx(20 * rates[2024]["GBP"], abs=0.01)
+    salary = compute_usd(parse_pay("$104k/yr"), 2030, rates)  # clamped to the last year
+    assert salary.hourly_mid == pytest.approx(50.0)
+
+
+def test_footer_truth_reader() -> None:
+    assert read_footer_truth("x<br /><b>Budget</b>: $1,500<br />") == ("budget", 1500.0, 1500.0)
+    assert read_footer_truth("<b>Hourly Range</b>: $25.00-$60.00<br/>") == ("hourly", 25.0, 60.0)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "upwork_powerbi_rss.xml",
+        "upwork_2021_02_items.jsonl",
+        "upwork_2022_06_jobs.csv",
+        "upwork_search_2025_rates.csv",
+    ],
+)
+def test_vendored_real_files_footer_exact(name: str) -> None:
+    result = evaluate_rates([ENRICH / name])
+    assert result["n"] >= 20
+    assert result["exact_rate"] >= 0.995, result["failures"]
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data not present")
+def test_shared_footer_sets_exact() -> None:
+    paths = sorted((SHARED_DATA / "upwork-rss-powerbi-2024" / "json_snapshots").glob("*.json"))
+    paths += [SHARED_DATA / "upwork-rss-ai-2023" / "upwork_rss_ai_ml_2023.json"]
+    result = evaluate_rates(paths)
+    assert result["exact_rate"] >= 0.995, result["failures"]
