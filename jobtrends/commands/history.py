@@ -1,0 +1,170 @@
+"""History commands: import archive files, import external series, simulate postings."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from jobtrends.cli import AppContext
+
+FORMAT_CHOICE = click.Choice(
+    ["rss", "json", "jsonl", "csv", "parquet", "upwork-labeled-csv"], case_sensitive=False
+)
+
+
+def _db(app: AppContext, db: Path | None) -> Path:
+    return db or app.core.db
+
+
+@click.command("import")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMAT_CHOICE,
+    default=None,
+    help="File format [default: sniffed from content].",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    help="CSV/Parquet column FIELD=COLUMN; FIELD in guid, link, title, description, "
+    "published_at, platform_category.",
+)
+@click.option("--source", default="upwork", show_default=True, help="Site the postings come from.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def import_(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    source: str,
+    db: Path | None,
+) -> None:
+    """Import archive files of postings (RSS/Atom, JSON/JSONL feed items, CSV, Parquet; gzip ok).
+
+    Idempotent: a posting already in the warehouse is counted as a duplicate, not stored twice.
+    Bad rows go to the rejects table with file and line. Exits 1 only when nothing was usable.
+    """
+    from collector.import_formats import ImportFormatError
+    from collector.import_tables import parse_mapping
+    from collector.importer import import_file
+    from warehouse.db import open_warehouse, transaction
+    from warehouse.runs import finish_run, start_run
+
+    try:
+        columns = parse_mapping(mapping)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    tty = sys.stderr.isatty()
+    usable = rejected = stored = rows = 0
+    failed_files = 0
+    with open_warehouse(_db(app, db)) as conn:
+        now = datetime.now(UTC)
+        with transaction(conn):
+            run_id = start_run(conn, "import", now)
+        for path in paths:
+
+            def progress(n: int, path: Path = path) -> None:
+                if tty:
+                    click.echo(f"\r{path.name}: {n:,} rows read", nl=False, err=True)
+
+            try:
+                s = import_file(
+                    conn,
+                    run_id,
+                    path,
+                    fmt.lower() if fmt else None,
+                    now=now,
+                    source=source,
+                    mapping=columns,
+                    on_progress=progress,
+                )
+            except ImportFormatError as exc:
+                if tty:
+                    click.echo("", err=True)
+                click.echo(f"error: {exc}", err=True)
+                failed_files += 1
+                continue
+            if tty:
+                click.echo("", err=True)
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.reject_reasons.items()))
+            click.echo(
+                f"{path} [{s.format}]: rows read {s.rows_read:,}, stored {s.stored:,}, "
+                f"duplicates {s.duplicates:,}, rejected {s.rejected:,}"
+                + (f" ({reasons})" if reasons else "")
+            )
+            usable += s.usable
+            rejected += s.rejected
+            stored += s.stored
+            rows += s.rows_read
+        status = "ok" if not (failed_files or rejected) else ("partial" if usable else "failed")
+        with transaction(conn):
+            finish_run(
+                conn,
+                run_id,
+                finished_at=datetime.now(UTC),
+                status=status,
+                counts={"entries_seen": rows, "postings_new": stored, "rejects": rejected},
+            )
+    if len(paths) > 1:
+        click.echo(
+            f"total: rows read {rows:,}, stored {stored:,}, usable {usable:,}, "
+            f"rejected {rejected:,}"
+        )
+    if usable == 0:
+        sys.exit(1)
+
+
+@click.command("import-series")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> None:
+    """Import daily index series per sector (Indeed Hiring Lab job-postings index, CC BY 4.0;
+    cite "Indeed Hiring Lab") into external_series. Idempotent (re-import replaces values)."""
+    from collector.import_formats import ImportFormatError
+    from collector.series import INDEED_LICENCE, INDEED_SOURCE, parse_indeed_series, save_series
+    from warehouse.db import open_warehouse, transaction
+
+    with open_warehouse(_db(app, db)) as conn:
+        for path in paths:
+            try:
+                rows = parse_indeed_series(path)
+            except ImportFormatError as exc:
+                raise click.ClickException(str(exc)) from None
+            with transaction(conn):
+                n = save_series(
+                    conn,
+                    rows,
+                    source=INDEED_SOURCE,
+                    licence=INDEED_LICENCE,
+                    imported_at=datetime.now(UTC),
+                )
+            sectors = len(set(rows["sector"].to_pylist()))
+            click.echo(
+                f"{path}: {n:,} daily values, {sectors} sector(s) "
+                f"[{INDEED_LICENCE}, {INDEED_SOURCE}]"
+            )
+
+
+COMMANDS = [import_, import_series]
