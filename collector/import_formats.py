@@ -54,12 +54,11 @@ class Row:
 
 def open_binary(path: Path) -> IO[bytes]:  # gzip.GzipFile is an IO[bytes]
     """The file's bytes, gunzipped transparently when it starts with the gzip magic."""
-    raw = open(path, "rb")  # noqa: SIM115 (the caller closes it)
-    if raw.read(2) == GZIP_MAGIC:
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    raw.seek(0)
-    return raw
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == GZIP_MAGIC
+    if gzipped:
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")  # noqa: SIM115 (the caller closes it)
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -202,8 +201,8 @@ def read_json(path: Path, feed_name: str, source: str) -> Iterator[Row]:
 
 def read_jsonl(path: Path, feed_name: str, source: str) -> Iterator[Row]:
     """One feed item per line."""
-    with open_binary(path) as f:
-        for i, raw in enumerate(io.TextIOWrapper(f, encoding="utf-8", errors="replace"), start=1):
+    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as text:
+        for i, raw in enumerate(text, start=1):
             if not raw.strip():
                 continue
             try:

@@ -110,8 +110,9 @@ def read_csv(
     path: Path, feed_name: str, source: str, mapping: Mapping[str, str] | None, upwork: bool
 ) -> Iterator[Row]:
     """Rows of a CSV file (line = the physical line a record starts on)."""
-    with open_binary(path) as f:
-        text = io.TextIOWrapper(f, encoding="utf-8", errors="replace", newline="")
+    with io.TextIOWrapper(
+        open_binary(path), encoding="utf-8", errors="replace", newline=""
+    ) as text:
         reader = csv.reader(text)
         try:
             header = next(reader)

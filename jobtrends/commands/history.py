@@ -167,4 +167,92 @@ def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> 
             )
 
 
-COMMANDS = [import_, import_series]
+@click.command("simulate")
+@click.option(
+    "--postings",
+    type=int,
+    default=None,
+    help="Postings to generate [default: effects file, 5,000,000].",
+)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-01", show_default=True)
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2024-02-14", show_default=True)
+@click.option(
+    "--effects",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Planted effects TOML [default: analytics/simulation/effects.toml].",
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--pretag/--no-pretag",
+    default=True,
+    show_default=True,
+    help="Also write category, AI-skill and pay tags (rules_version 'simulated').",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def simulate(
+    app: AppContext,
+    postings: int | None,
+    start: datetime,
+    end: datetime,
+    effects: Path | None,
+    seed: int,
+    pretag: bool,
+    db: Path | None,
+) -> None:
+    """Write realistic simulated postings (is_simulated, source 'simulated') with planted
+    effects, and the planted ground truth into simulation_effects. Reproducible by --seed."""
+    from analytics.simulate import save_simulation
+    from analytics.simulation_model import read_plan
+    from warehouse.db import open_warehouse, transaction
+    from warehouse.runs import finish_run, start_run
+
+    plan = read_plan(effects)
+    target = postings if postings is not None else plan.postings
+    tty = sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        if tty:
+            click.echo(f"\rsimulated {n:,} of ~{target:,} postings", nl=False, err=True)
+
+    with open_warehouse(_db(app, db)) as conn:
+        now = datetime.now(UTC)
+        with transaction(conn):
+            run_id = start_run(conn, "simulate", now)
+        result = save_simulation(
+            conn,
+            run_id,
+            plan,
+            start=start.date(),
+            end=end.date(),
+            postings=target,
+            seed=seed,
+            now=now,
+            pretag=pretag,
+            on_progress=progress,
+        )
+        with transaction(conn):
+            finish_run(
+                conn,
+                run_id,
+                finished_at=datetime.now(UTC),
+                status="ok",
+                counts={"entries_seen": result.postings, "postings_new": result.postings},
+                note=f"seed {seed}",
+            )
+    if tty:
+        click.echo("", err=True)
+    click.echo(
+        f"simulated {result.postings:,} postings {start.date()}..{end.date()} "
+        f"(seed {seed}, run {run_id}) in {result.seconds:.1f} s: "
+        f"{result.rows_per_second:,.0f} rows/s; {len(plan.effects)} planted effects"
+    )
+
+
+COMMANDS = [import_, import_series, simulate]
