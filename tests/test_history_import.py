@@ -95,3 +95,47 @@ def test_import_series_is_idempotent_and_cites_its_source(db_path: Path) -> None
     )
     assert got == [(184, 2, "CC BY 4.0", got[0][3])]
     assert "Indeed Hiring Lab" in str(got[0][3])
+
+
+def test_rss_file_overlapping_earlier_import_adds_only_new_postings(db_path: Path) -> None:
+    run(db_path, "import", HISTORY / "powerbi_20240513_slice.json")
+    code, out = run(db_path, "import", "--format", "rss", HISTORY / "powerbi_20240513_slice.xml")
+    assert code == 0, out
+    assert "rows read 8, stored 3, duplicates 5, rejected 0" in out
+    assert rows(db_path, "SELECT count(*), max(times_seen) FROM postings") == [(8, 2)]
+    assert rows(db_path, "SELECT count(*) FROM postings WHERE platform_category IS NULL") == [(0,)]
+
+
+def test_parquet_with_column_mapping(db_path: Path, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "jobs.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "url": [
+                    "https://www.upwork.com/jobs/a_~01",
+                    "https://www.upwork.com/jobs/b_~02",
+                    None,
+                ],
+                "job_title": ["Writer needed", "Translator", "No identity"],
+                "date": ["2022-10-01T10:00:00Z", "2022-10-02T11:00:00Z", "2022-10-03T00:00:00Z"],
+            }
+        ),
+        path,
+    )
+    code, out = run(
+        db_path,
+        "import",
+        path,
+        "--map",
+        "link=url",
+        "--map",
+        "title=job_title",
+        "--map",
+        "published_at=date",
+    )
+    assert code == 0, out
+    assert "rows read 3, stored 2, duplicates 0, rejected 1" in out
+    assert rows(db_path, "SELECT location FROM rejects") == [("line 3",)]

@@ -100,7 +100,7 @@ def import_(
                 continue
             if tty:
                 click.echo("", err=True)
-            reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.reject_reasons.items()))
+            reasons = "; ".join(f"{v} x {k}" for k, v in sorted(s.reject_reasons.items()))
             click.echo(
                 f"{path} [{s.format}]: rows read {s.rows_read:,}, stored {s.stored:,}, "
                 f"duplicates {s.duplicates:,}, rejected {s.rejected:,}"
