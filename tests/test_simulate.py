@@ -86,3 +86,29 @@ def test_weekends_are_quieter_and_writing_falls(conn: duckdb.DuckDBPyConnection)
     )
     change = share[False] / share[True] - 1
     assert -0.45 < change < -0.20  # planted -33% of Writing's volume (total shifts a little)
+
+
+def test_simulation_truth_view_lists_the_run(conn: duckdb.DuckDBPyConnection) -> None:
+    run = simulate(conn, 5, postings=2_000)
+    got = conn.execute(
+        "SELECT count(*), min(seed) FROM simulation_truth WHERE sim_run_id = ?", [run]
+    ).fetchone()
+    assert got == (9, 5)
+
+
+def test_simulate_command_without_pretags(db_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jobtrends.cli import cli
+
+    args = ["simulate", "--db", str(db_path), "--postings", "3000", "--seed", "9", "--no-pretag"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "rows/s" in result.output and "(seed 9, run 1)" in result.output
+    with duckdb.connect(str(db_path)) as c:
+        n, tagged, status = c.execute(
+            "SELECT (SELECT count(*) FROM postings WHERE is_simulated), "
+            "(SELECT count(*) FROM posting_categories), "
+            "(SELECT status FROM collection_runs WHERE kind = 'simulate')"
+        ).fetchone()  # type: ignore[misc]
+    assert 2_500 < n < 3_500 and tagged == 0 and status == "ok"

@@ -20,6 +20,13 @@ FROM postings p;
 
 -- ## History and simulation (issue 4)
 
+-- simulation_truth: what each `jobtrends simulate` run planted (analytics must recover it),
+-- with the run's start time and how many postings it wrote.
+CREATE VIEW simulation_truth AS
+SELECT e.sim_run_id, e.seed, e.kind, e.subject, e.volume_pct, e.pay_pct, e.start_date,
+       e.ramp_days, r.started_at, r.postings_new AS postings
+FROM simulation_effects e JOIN collection_runs r ON r.run_id = e.sim_run_id;
+
 -- ## Analytics (issue 5): daily_counts, moving_averages, event_deltas, pay_deltas, ai_skill_trends
 
 -- ## Reports (issue 6)
