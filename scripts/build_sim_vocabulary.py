@@ -6,7 +6,7 @@ from the Upwork search-API export (upwork-jobs-2023-01-labeled), and a pooled li
 description words from the Upwork RSS archives. Only word counts and distribution parameters
 are written, never a posting.
 
-    python scripts/build_sim_vocabulary.py [--shared ../shared/data]
+    python scripts/build_sim_vocabulary.py [--shared ../shared/data] [--out PATH]
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def lognormal(values: pd.Series) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     labelled = args.shared / "upwork-jobs-2023-01-labeled"
     frames = [pd.read_csv(p) for p in sorted(labelled.glob("*.csv.gz"))]
@@ -115,8 +116,8 @@ def main() -> None:
         "categories": dict(sorted(categories.items())),
         "description_words": [[w, n] for w, n in description.most_common(DESCRIPTION_WORDS)],
     }
-    OUT.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"wrote {OUT}: {len(categories)} categories, {len(jobs)} labelled postings")
+    args.out.write_text(json.dumps(out, indent=1) + "\n")
+    print(f"wrote {args.out}: {len(categories)} categories, {len(jobs)} labelled postings")
 
 
 if __name__ == "__main__":

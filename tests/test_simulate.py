@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from analytics.simulate import save_simulation
 from analytics.simulation_model import read_plan
+from tests.conftest import SHARED_DATA
 from warehouse.db import transaction
 from warehouse.runs import start_run
 
@@ -39,6 +41,7 @@ def fingerprint(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+@pytest.mark.slow
 def test_same_seed_same_postings_other_seed_different(tmp_path: Path) -> None:
     from warehouse.db import connect
     from warehouse.migrate import apply_migrations
@@ -68,6 +71,7 @@ def test_ground_truth_and_pretags_are_written(conn: duckdb.DuckDBPyConnection) -
     assert 9_000 < n < 11_000 and simulated == n == cats == pays
 
 
+@pytest.mark.slow
 def test_weekends_are_quieter_and_writing_falls(conn: duckdb.DuckDBPyConnection) -> None:
     simulate(conn, 2, postings=60_000)
     weekday, weekend = conn.execute(
@@ -112,3 +116,26 @@ def test_simulate_command_without_pretags(db_path: Path) -> None:
             "(SELECT status FROM collection_runs WHERE kind = 'simulate')"
         ).fetchone()  # type: ignore[misc]
     assert 2_500 < n < 3_500 and tagged == 0 and status == "ok"
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="needs ../shared/data")
+def test_vocabulary_file_rebuilds_from_shared_data(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "vocabulary.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "scripts/build_sim_vocabulary.py",
+            "--shared",
+            str(SHARED_DATA),
+            "--out",
+            str(out),
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    assert out.read_text() == (root / "analytics/simulation/vocabulary.json").read_text()
