@@ -123,9 +123,7 @@ def draw_month(
     for e in plan.effects:
         if e.pay_pct is None:
             continue
-        subject_stream = (list(CATEGORIES) + list(AI_SKILLS)).index(e.subject) + (
-            0 if e.kind == "category" else 0
-        )
+        subject_stream = (list(CATEGORIES) + list(AI_SKILLS)).index(e.subject)
         hit = stream == subject_stream
         pay_mult[hit] *= compute_pay_multiplier(days[day_idx[hit]], e)
     mid = np.clip(np.exp(rng.normal(mu_h, sd_h)) * pay_mult, 3.0, 500.0)

@@ -90,6 +90,13 @@ def test_weekends_are_quieter_and_writing_falls(conn: duckdb.DuckDBPyConnection)
     )
     change = share[False] / share[True] - 1
     assert -0.45 < change < -0.20  # planted -33% of Writing's volume (total shifts a little)
+    before, after = conn.execute(
+        "SELECT median(usd_hourly_mid) FILTER (p.posted_at < '2022-11-30'), "
+        "       median(usd_hourly_mid) FILTER (p.posted_at >= '2023-09-01') "
+        "FROM postings p JOIN posting_pay USING (posting_id) "
+        "WHERE p.platform_category = 'Translation' AND pay_kind = 'hourly'"
+    ).fetchone()  # type: ignore[misc]
+    assert -0.32 < after / before - 1 < -0.08  # planted -20% Translation pay
 
 
 def test_simulation_truth_view_lists_the_run(conn: duckdb.DuckDBPyConnection) -> None:
