@@ -8,6 +8,7 @@ JSON documents are the exception (feedparser and json read a whole document; the
 from __future__ import annotations
 
 import csv
+import email.utils
 import gzip
 import io
 import json
@@ -102,26 +103,45 @@ def check_format(path: Path, fmt: str) -> None:
         )
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An ISO-8601 or RFC-822 time, or epoch seconds, as aware UTC; None when empty.
+EPOCH_MS_THRESHOLD = 10**11  # larger epoch numbers are milliseconds (1690239229000 is 2023-07)
 
-    "2023-01-01T17:33:29Z" -> 2023-01-01 17:33:29+00:00; "Mon, 13 May 2024 12:22:38 +0000" too.
-    Raises ValueError for text that is neither.
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO-8601 or RFC-822 time, or epoch seconds/milliseconds, as aware UTC; None if empty.
+
+    "2023-01-01T17:33:29Z" -> 2023-01-01 17:33:29+00:00; "Mon, 13 May 2024 12:22:38 +0000",
+    "1655474410" and 1690239229000 too. Raises ValueError for anything else.
     """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     text = str(value).strip()
+    if text.isdigit():
+        number = int(text)
+        seconds = number / 1000 if number > EPOCH_MS_THRESHOLD else number
+        return datetime.fromtimestamp(seconds, UTC)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        struct = feedparser._parse_date(text)  # RFC-822 et al.
-        if struct is None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(text)  # RFC 822, as in RSS pubDate
+        except (TypeError, ValueError):
             raise ValueError(f"unreadable date {text!r}") from None
-        y, mo, d, h, mi, sec = struct[:6]
-        return datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _footer_from_fields(item: Mapping[str, Any], text: str | None) -> str | None:
+    """Footer lines from separate pay/category fields (parsed dumps like upwork-rss-ai-2023:
+    {"hourly": "$30.00-$50.00", "budget": "", "category": "Machine Learning"}) when the text
+    does not already carry them."""
+    lines = [text] if text else []
+    have = text or ""
+    for key, label in (("hourly", "Hourly Range"), ("budget", "Budget"), ("category", "Category")):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip() and f"{label}:" not in have:
+            lines.append(f"{label}: {value.strip()}")
+    return "\n".join(lines) or None
 
 
 def parse_feed_item(item: Mapping[str, Any], feed_name: str, source: str) -> EntryRecord:
@@ -131,21 +151,25 @@ def parse_feed_item(item: Mapping[str, Any], feed_name: str, source: str) -> Ent
         or item.get("description_html")
         or item.get("summary")
         or item.get("content:encoded")
+        or item.get("content")
     )
     if isinstance(html, dict):  # xmltodict: {"#text": ...}
         html = html.get("#text")
     guid = item.get("guid") or item.get("id")
     if isinstance(guid, dict):
         guid = guid.get("#text")
-    text = parse_plain_text(html)
+    text = _footer_from_fields(item, parse_plain_text(html if isinstance(html, str) else None))
     posted = parse_posted_on(text) or parse_time(
-        item.get("pubDate") or item.get("published") or item.get("updated")
+        item.get("pubDate") or item.get("published") or item.get("updated") or item.get("postOn")
     )
+    link = item.get("link")
+    if not (isinstance(link, str) and link.startswith("http")):
+        link = item.get("jobURL") or item.get("url") or link
     return EntryRecord(
         feed_name=feed_name,
         source=source,
         guid=guid,
-        link=item.get("link"),
+        link=link,
         title=parse_title(item.get("title")),
         description=text,
         summary_html=html,
