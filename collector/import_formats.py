@@ -53,13 +53,27 @@ class Row:
     payload: str | None = None
 
 
-def open_binary(path: Path) -> IO[bytes]:  # gzip.GzipFile is an IO[bytes]
+@dataclass
+class ByteMeter:
+    """How far into a file (in bytes of the file on disk, compressed or not) reading has got."""
+
+    raw: IO[bytes] | None = None
+
+    def position(self) -> int:
+        try:
+            return self.raw.tell() if self.raw is not None else 0
+        except (ValueError, OSError):  # closed, or a stream that cannot tell
+            return 0
+
+
+def open_binary(path: Path, meter: ByteMeter | None = None) -> IO[bytes]:
     """The file's bytes, gunzipped transparently when it starts with the gzip magic."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == GZIP_MAGIC
-    if gzipped:
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    f: IO[bytes] = gzip.open(path, "rb") if gzipped else open(path, "rb")  # type: ignore[assignment]
+    if meter is not None:
+        meter.raw = getattr(f, "fileobj", None) or f  # gzip: the compressed file underneath
+    return f
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -181,9 +195,11 @@ def parse_feed_item(item: Mapping[str, Any], feed_name: str, source: str) -> Ent
     )
 
 
-def read_rss(path: Path, feed_name: str, source: str) -> Iterator[Row]:
+def read_rss(
+    path: Path, feed_name: str, source: str, meter: ByteMeter | None = None
+) -> Iterator[Row]:
     """Entries of an RSS/Atom document (whole-document parse; feeds are small)."""
-    with open_binary(path) as f:
+    with open_binary(path, meter) as f:
         parsed = feedparser.parse(f.read())
     if parsed.bozo and not parsed.entries:
         raise ImportFormatError(f"{path}: not a readable rss file ({parsed.bozo_exception})")
@@ -207,9 +223,11 @@ def _feedparser_item(e: Any) -> dict[str, Any]:
     }
 
 
-def read_json(path: Path, feed_name: str, source: str) -> Iterator[Row]:
+def read_json(
+    path: Path, feed_name: str, source: str, meter: ByteMeter | None = None
+) -> Iterator[Row]:
     """Items of a JSON document: xmltodict {"rss": {"channel": {"item": [...]}}} or a list."""
-    with open_binary(path) as f:
+    with open_binary(path, meter) as f:
         try:
             doc = json.load(f)
         except ValueError as exc:
@@ -223,9 +241,11 @@ def read_json(path: Path, feed_name: str, source: str) -> Iterator[Row]:
         yield _row(i, partial(parse_feed_item, item, feed_name, source), item)
 
 
-def read_jsonl(path: Path, feed_name: str, source: str) -> Iterator[Row]:
+def read_jsonl(
+    path: Path, feed_name: str, source: str, meter: ByteMeter | None = None
+) -> Iterator[Row]:
     """One feed item per line."""
-    with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as text:
+    with io.TextIOWrapper(open_binary(path, meter), encoding="utf-8", errors="replace") as text:
         for i, raw in enumerate(text, start=1):
             if not raw.strip():
                 continue

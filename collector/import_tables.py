@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from collector.import_formats import (
     MAPPABLE_FIELDS,
+    ByteMeter,
     ImportFormatError,
     Row,
     open_binary,
@@ -107,11 +108,16 @@ def parse_upwork_labeled_row(record: Mapping[str, str], feed_name: str) -> Entry
 
 
 def read_csv(
-    path: Path, feed_name: str, source: str, mapping: Mapping[str, str] | None, upwork: bool
+    path: Path,
+    feed_name: str,
+    source: str,
+    mapping: Mapping[str, str] | None,
+    upwork: bool,
+    meter: ByteMeter | None = None,
 ) -> Iterator[Row]:
     """Rows of a CSV file (line = the physical line a record starts on)."""
     with io.TextIOWrapper(
-        open_binary(path), encoding="utf-8", errors="replace", newline=""
+        open_binary(path, meter), encoding="utf-8", errors="replace", newline=""
     ) as text:
         reader = csv.reader(text)
         try:

@@ -16,6 +16,7 @@ import duckdb
 
 from collector.import_formats import (
     SNIFF_BYTES,
+    ByteMeter,
     ImportFormatError,
     Row,
     check_format,
@@ -60,19 +61,25 @@ def detect_format(path: Path) -> str:
 
 
 def read_rows(
-    path: Path, fmt: str, *, feed_name: str, source: str, mapping: dict[str, str] | None
+    path: Path,
+    fmt: str,
+    *,
+    feed_name: str,
+    source: str,
+    mapping: dict[str, str] | None,
+    meter: ByteMeter | None = None,
 ) -> Iterator[Row]:
     """The rows of `path` read as `fmt` (a generator: nothing is read until iterated)."""
     if fmt == "rss":
-        return read_rss(path, feed_name, source)
+        return read_rss(path, feed_name, source, meter)
     if fmt == "json":
-        return read_json(path, feed_name, source)
+        return read_json(path, feed_name, source, meter)
     if fmt == "jsonl":
-        return read_jsonl(path, feed_name, source)
+        return read_jsonl(path, feed_name, source, meter)
     if fmt == "csv":
-        return read_csv(path, feed_name, source, mapping, upwork=False)
+        return read_csv(path, feed_name, source, mapping, upwork=False, meter=meter)
     if fmt == "upwork-labeled-csv":
-        return read_csv(path, feed_name, source, None, upwork=True)
+        return read_csv(path, feed_name, source, None, upwork=True, meter=meter)
     if fmt == "parquet":
         return read_parquet(path, feed_name, source, mapping)
     raise ImportFormatError(f"unknown format {fmt!r}")
@@ -88,28 +95,31 @@ def import_file(
     source: str = DEFAULT_SOURCE,
     mapping: dict[str, str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
     """Import one file as run `run_id` at `now`, one transaction per chunk of `chunk_rows`.
 
     Raises ImportFormatError (one line) when the file is not `fmt` (or not sniffable).
+    `on_progress(rows_read, bytes_of_the_file_read)` is called after every chunk.
     """
     fmt = fmt or detect_format(path)
     check_format(path, fmt)
     summary = ImportSummary(path=str(path), format=fmt)
     feed_name = f"import:{path.name}"
     chunk: list[Row] = []
-    for row in read_rows(path, fmt, feed_name=feed_name, source=source, mapping=mapping):
+    meter = ByteMeter()
+    rows = read_rows(path, fmt, feed_name=feed_name, source=source, mapping=mapping, meter=meter)
+    for row in rows:
         chunk.append(row)
         if len(chunk) >= chunk_rows:
             _save_chunk(conn, run_id, path, chunk, now, summary)
             chunk = []
             if on_progress:
-                on_progress(summary.rows_read)
+                on_progress(summary.rows_read, meter.position())
     if chunk:
         _save_chunk(conn, run_id, path, chunk, now, summary)
     if on_progress:
-        on_progress(summary.rows_read)
+        on_progress(summary.rows_read, path.stat().st_size)
     return summary
 
 

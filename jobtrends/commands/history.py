@@ -15,6 +15,17 @@ FORMAT_CHOICE = click.Choice(
 )
 
 
+PROGRESS_WIDTH = 30  # characters of the bar
+
+
+def render_progress(name: str, rows: int, done: int, total: int) -> str:
+    """ "jobs.csv [###########-------------------]  37% 12,345 rows" (bytes done of total)."""
+    fraction = min(done / total, 1.0) if total else 1.0
+    filled = int(fraction * PROGRESS_WIDTH)
+    bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
+    return f"{name} [{bar}] {fraction:4.0%} {rows:,} rows"
+
+
 def _db(app: AppContext, db: Path | None) -> Path:
     return db or app.core.db
 
@@ -76,10 +87,11 @@ def import_(
         with transaction(conn):
             run_id = start_run(conn, "import", now)
         for path in paths:
+            size = path.stat().st_size
 
-            def progress(n: int, path: Path = path) -> None:
+            def progress(n: int, done: int, path: Path = path, size: int = size) -> None:
                 if tty:
-                    click.echo(f"\r{path.name}: {n:,} rows read", nl=False, err=True)
+                    click.echo("\r" + render_progress(path.name, n, done, size), nl=False, err=True)
 
             try:
                 s = import_file(
