@@ -34,6 +34,13 @@ LEFT JOIN posting_pay y USING (posting_id);
 
 -- ## History and simulation (issue 4)
 
+-- simulation_truth: what each `jobtrends simulate` run planted (analytics must recover it),
+-- with the run's start time and how many postings it wrote.
+CREATE VIEW simulation_truth AS
+SELECT e.sim_run_id, e.seed, e.kind, e.subject, e.volume_pct, e.pay_pct, e.start_date,
+       e.ramp_days, r.started_at, r.postings_new AS postings
+FROM simulation_effects e JOIN collection_runs r ON r.run_id = e.sim_run_id;
+
 -- ## Analytics (issue 5): daily_counts, moving_averages, event_deltas, pay_deltas, ai_skill_trends
 
 -- daily_counts: deduplicated real postings per posting date (UTC). kind is 'all' | 'category' |

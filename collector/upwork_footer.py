@@ -1,0 +1,73 @@
+"""Upwork's RSS description HTML: plain text with the structured footer kept as lines.
+
+Upwork ends every item's description with a footer of `<b>Label</b>: value<br />` lines
+("Hourly Range", "Budget", "Posted On", "Category", "Skills", "Country"). Analytics read pay
+and categories from those lines, so the plain text keeps them as `Label: value` lines.
+Shared-able with the collector's entry parser (issue 2); unify at merge.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+
+# "<br />", "<br>", "</p>" -> newline: block boundaries become line breaks.
+_BREAK_RE = re.compile(r"<\s*(?:br\s*/?|/p|/div|/li)\s*>", re.IGNORECASE)
+# "<b>Budget</b>" -> "Budget": every other tag is dropped.
+_TAG_RE = re.compile(r"<[^>]+>")
+# "Hourly Range:   $15.00-$30.00  " -> "Hourly Range: $15.00-$30.00"
+_SPACES_RE = re.compile(r"[ \t\u00a0]+")
+# "Category: Data Visualization" -> "Data Visualization"
+_CATEGORY_RE = re.compile(r"^Category:\s*(.+?)\s*$", re.MULTILINE)
+# "Posted On: May 13, 2024 09:46 UTC" -> "May 13, 2024 09:46"
+_POSTED_ON_RE = re.compile(r"^Posted On:\s*([A-Z][a-z]+ \d{1,2}, \d{4} \d{1,2}:\d{2})\s*UTC", re.M)
+# "click to apply" is the link text at the very end of every Upwork item.
+_APPLY_LINE = "click to apply"
+UPWORK_TITLE_SUFFIX = " - Upwork"  # "Data entry - Upwork" -> "Data entry"
+
+
+def parse_plain_text(description_html: str | None) -> str | None:
+    """Plain text of an item's HTML with one line per footer field, e.g.
+
+    "Hi<br /><b>Budget</b>: $1,500<br /><b>Category</b>: Writing"
+    -> "Hi\\nBudget: $1,500\\nCategory: Writing"
+    """
+    if description_html is None:
+        return None
+    text = _BREAK_RE.sub("\n", description_html)
+    text = html.unescape(_TAG_RE.sub("", text))
+    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.splitlines()]
+    kept = [line for line in lines if line and line.lower() != _APPLY_LINE]
+    return "\n".join(kept) or None
+
+
+def parse_category(plain_text: str | None) -> str | None:
+    """The footer's Upwork category ("Category: Data Visualization" -> "Data Visualization")."""
+    if not plain_text:
+        return None
+    match = _CATEGORY_RE.search(plain_text)
+    return match.group(1) if match else None
+
+
+def parse_posted_on(plain_text: str | None) -> datetime | None:
+    """The footer's "Posted On" time in UTC ("Posted On: May 13, 2024 09:46 UTC")."""
+    if not plain_text:
+        return None
+    match = _POSTED_ON_RE.search(plain_text)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%B %d, %Y %H:%M").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def parse_title(title: str | None) -> str | None:
+    """The title without Upwork's " - Upwork" suffix."""
+    if title is None:
+        return None
+    title = html.unescape(title).strip()
+    if title.endswith(UPWORK_TITLE_SUFFIX):
+        title = title[: -len(UPWORK_TITLE_SUFFIX)].rstrip()
+    return title or None

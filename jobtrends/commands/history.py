@@ -1,0 +1,270 @@
+"""History commands: import archive files, import external series, simulate postings."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from jobtrends.cli import AppContext
+
+FORMAT_CHOICE = click.Choice(
+    ["rss", "json", "jsonl", "csv", "parquet", "upwork-labeled-csv"], case_sensitive=False
+)
+
+
+PROGRESS_WIDTH = 30  # characters of the bar
+
+
+def render_progress(name: str, rows: int, done: int, total: int) -> str:
+    """ "jobs.csv [###########-------------------]  37% 12,345 rows" (bytes done of total)."""
+    fraction = min(done / total, 1.0) if total else 1.0
+    filled = int(fraction * PROGRESS_WIDTH)
+    bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
+    return f"{name} [{bar}] {fraction:4.0%} {rows:,} rows"
+
+
+def _db(app: AppContext, db: Path | None) -> Path:
+    return db or app.core.db
+
+
+@click.command("import")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMAT_CHOICE,
+    default=None,
+    help="File format [default: sniffed from content].",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    help="CSV/Parquet column FIELD=COLUMN; FIELD in guid, link, title, description, "
+    "published_at, platform_category.",
+)
+@click.option("--source", default="upwork", show_default=True, help="Site the postings come from.")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def import_(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    mapping: tuple[str, ...],
+    source: str,
+    db: Path | None,
+) -> None:
+    """Import archive files of postings (RSS/Atom, JSON/JSONL feed items, CSV, Parquet; gzip ok).
+
+    Idempotent: a posting already in the warehouse is counted as a duplicate, not stored twice.
+    Bad rows go to the rejects table with file and line. Exits 1 only when nothing was usable.
+    """
+    from collector.import_formats import ImportFormatError
+    from collector.import_tables import parse_mapping
+    from collector.importer import import_file
+    from warehouse.db import open_warehouse, transaction
+    from warehouse.runs import finish_run, start_run
+
+    try:
+        columns = parse_mapping(mapping)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    tty = sys.stderr.isatty()
+    usable = rejected = stored = rows = 0
+    failed_files = 0
+    with open_warehouse(_db(app, db)) as conn:
+        now = datetime.now(UTC)
+        with transaction(conn):
+            run_id = start_run(conn, "import", now)
+        for path in paths:
+            size = path.stat().st_size
+
+            def progress(n: int, done: int, path: Path = path, size: int = size) -> None:
+                if tty:
+                    click.echo("\r" + render_progress(path.name, n, done, size), nl=False, err=True)
+
+            try:
+                s = import_file(
+                    conn,
+                    run_id,
+                    path,
+                    fmt.lower() if fmt else None,
+                    now=now,
+                    source=source,
+                    mapping=columns,
+                    on_progress=progress,
+                )
+            except ImportFormatError as exc:
+                if tty:
+                    click.echo("", err=True)
+                click.echo(f"error: {exc}", err=True)
+                failed_files += 1
+                continue
+            if tty:
+                click.echo("", err=True)
+            reasons = "; ".join(f"{v} x {k}" for k, v in sorted(s.reject_reasons.items()))
+            click.echo(
+                f"{path} [{s.format}]: rows read {s.rows_read:,}, stored {s.stored:,}, "
+                f"duplicates {s.duplicates:,}, rejected {s.rejected:,}"
+                + (f" ({reasons})" if reasons else "")
+            )
+            usable += s.usable
+            rejected += s.rejected
+            stored += s.stored
+            rows += s.rows_read
+        status = "ok" if not (failed_files or rejected) else ("partial" if usable else "failed")
+        with transaction(conn):
+            finish_run(
+                conn,
+                run_id,
+                finished_at=datetime.now(UTC),
+                status=status,
+                counts={"entries_seen": rows, "postings_new": stored, "rejects": rejected},
+            )
+    if len(paths) > 1:
+        click.echo(
+            f"total: rows read {rows:,}, stored {stored:,}, usable {usable:,}, "
+            f"rejected {rejected:,}"
+        )
+    if usable == 0:
+        sys.exit(1)
+
+
+@click.command("import-series")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> None:
+    """Import daily index series per sector (Indeed Hiring Lab job-postings index, CC BY 4.0;
+    cite "Indeed Hiring Lab") into external_series. Idempotent (re-import replaces values)."""
+    from collector.import_formats import ImportFormatError
+    from collector.series import INDEED_LICENCE, INDEED_SOURCE, parse_indeed_series, save_series
+    from warehouse.db import open_warehouse, transaction
+
+    with open_warehouse(_db(app, db)) as conn:
+        for path in paths:
+            try:
+                rows = parse_indeed_series(path)
+            except ImportFormatError as exc:
+                raise click.ClickException(str(exc)) from None
+            with transaction(conn):
+                n = save_series(
+                    conn,
+                    rows,
+                    source=INDEED_SOURCE,
+                    licence=INDEED_LICENCE,
+                    imported_at=datetime.now(UTC),
+                )
+            sectors = len(set(rows["sector"].to_pylist()))
+            click.echo(
+                f"{path}: {n:,} daily values, {sectors} sector(s) "
+                f"[{INDEED_LICENCE}, {INDEED_SOURCE}]"
+            )
+
+
+@click.command("simulate")
+@click.option(
+    "--postings",
+    type=int,
+    default=None,
+    help="Postings to generate [default: effects file, 5,000,000].",
+)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-01", show_default=True)
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2024-02-14", show_default=True)
+@click.option(
+    "--effects",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Planted effects TOML [default: analytics/simulation/effects.toml].",
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--pretag/--no-pretag",
+    default=True,
+    show_default=True,
+    help="Also write category, AI-skill and pay tags (rules_version 'simulated').",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+@click.pass_obj
+def simulate(
+    app: AppContext,
+    postings: int | None,
+    start: datetime,
+    end: datetime,
+    effects: Path | None,
+    seed: int,
+    pretag: bool,
+    db: Path | None,
+) -> None:
+    """Write realistic simulated postings (is_simulated, source 'simulated') with planted
+    effects, and the planted ground truth into simulation_effects. Reproducible by --seed."""
+    from analytics.simulate import save_simulation
+    from analytics.simulation_model import read_plan
+    from warehouse.db import open_warehouse, transaction
+    from warehouse.runs import finish_run, start_run
+
+    plan = read_plan(effects)
+    target = postings if postings is not None else plan.postings
+    tty = sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        if tty:
+            click.echo(f"\rsimulated {n:,} of ~{target:,} postings", nl=False, err=True)
+
+    with open_warehouse(_db(app, db)) as conn:
+        now = datetime.now(UTC)
+        with transaction(conn):
+            run_id = start_run(conn, "simulate", now)
+        result = save_simulation(
+            conn,
+            run_id,
+            plan,
+            start=start.date(),
+            end=end.date(),
+            postings=target,
+            seed=seed,
+            now=now,
+            pretag=pretag,
+            on_progress=progress,
+        )
+        with transaction(conn):
+            finish_run(
+                conn,
+                run_id,
+                finished_at=datetime.now(UTC),
+                status="ok",
+                counts={"entries_seen": result.postings, "postings_new": result.postings},
+                note=f"seed {seed}",
+            )
+    if tty:
+        click.echo("", err=True)
+    click.echo(
+        f"simulated {result.postings:,} postings {start.date()}..{end.date()} "
+        f"(seed {seed}, run {run_id}) in {result.seconds:.1f} s: "
+        f"{result.rows_per_second:,.0f} rows/s; {len(plan.effects)} planted effects"
+    )
+
+
+COMMANDS = [import_, import_series, simulate]
