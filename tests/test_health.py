@@ -211,3 +211,19 @@ def test_health_reads_snapshot_while_collector_holds_the_live_file(db_path: Path
         assert json.loads(ok.stdout)["read_from"] == "snapshot"
     finally:
         stop(writer)
+
+
+def test_stale_snapshot_falls_back_to_the_newer_live_file(db_path: Path) -> None:
+    conn = connect(db_path)
+    add_feed(conn, "a", "ok")
+    add_run(conn, "ok", datetime.now(UTC) - timedelta(hours=5))
+    publish_snapshot(conn, db_path)  # the snapshot knows only the 5-hour-old cycle
+    add_run(conn, "ok", datetime.now(UTC) - timedelta(minutes=2))
+    conn.close()
+    code, out = invoke(db_path, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["read_from"] == "live" and doc["last_cycle"]["run_id"] == 2
+    snapshot_only = CliRunner().invoke(
+        cli, ["--db", str(db_path.with_name("gone.duckdb")), "health"], env={}
+    )
+    assert snapshot_only.exit_code == 1 and snapshot_only.output.startswith("no warehouse at ")
