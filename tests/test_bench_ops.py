@@ -1,0 +1,29 @@
+"""The ops benchmarks still run (tiny sizes); their numbers are recorded in docs/scaling.md."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from jobtrends.cli import cli
+from jobtrends.commands.bench_ops import generate_entries
+
+
+def test_generated_entries_are_distinct_and_realistic_in_size() -> None:
+    entries = generate_entries(200, seed=1)
+    assert len({e.link for e in entries}) == 200
+    sizes = sorted(len(e.description or "") for e in entries)
+    assert 600 < sizes[100] < 2500  # bytes of plain text, like an Upwork RSS entry
+    assert all("Hourly Range: $" in (e.description or "") for e in entries)
+
+
+def test_bench_commands_print_rates() -> None:
+    runner = CliRunner()
+    ingest = runner.invoke(
+        cli, ["bench", "ingest", "--rows", "1000", "--chunk", "500", "--entries-rows", "100"]
+    )
+    assert ingest.exit_code == 0, ingest.output
+    assert "save_batch bulk (new postings):      1,000 rows in" in ingest.output
+    assert "GiB per million postings" in ingest.output
+    aggregate = runner.invoke(cli, ["bench", "aggregate", "--rows", "1000", "--repeat", "1"])
+    assert aggregate.exit_code == 0, aggregate.output
+    assert aggregate.output.count("postings/s") == 4
