@@ -1,4 +1,4 @@
-"""`jobtrends analyze`, `deltas`, `validate` and `bench-analyze`: the analytics commands."""
+"""`jobtrends analyze`, `deltas`, `validate` and `bench analyze`: the analytics commands."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from jobtrends.cli import AppContext
+from jobtrends.commands.bench import bench
 from jobtrends.config import fill
 
 
@@ -216,7 +217,7 @@ def validate(app: AppContext, seeds: int) -> None:
         raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} recovery or coverage")
 
 
-@click.command("bench-analyze")
+@bench.command("analyze")
 @click.option("--postings", default=5_000_000, show_default=True)
 @click.option(
     "--db",
@@ -233,4 +234,4 @@ def bench_analyze(postings: int, path: str | None) -> None:
         click.echo(line)
 
 
-COMMANDS = [analyze, deltas, validate, bench_analyze]
+COMMANDS = [analyze, deltas, validate]

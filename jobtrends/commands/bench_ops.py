@@ -17,6 +17,7 @@ import click
 import duckdb
 import pyarrow as pa
 
+from jobtrends.commands.bench import bench
 from warehouse.db import connect, transaction
 from warehouse.identity import content_hash, posting_id
 from warehouse.migrate import apply_migrations
@@ -106,12 +107,7 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows:>9,} rows in {seconds:6.2f}s = {rows / seconds:>9,.0f} rows/s"
 
 
-@click.group("bench")
-def ops_bench() -> None:
-    """Benchmarks that print numbers (ingest and aggregate rates, file sizes)."""
-
-
-@ops_bench.command("ingest")
+@bench.command("ingest")
 @click.option("--rows", type=click.IntRange(min=1000), default=200_000, show_default=True)
 @click.option("--chunk", type=click.IntRange(min=100), default=50_000, show_default=True)
 @click.option("--entries-rows", type=click.IntRange(min=100), default=20_000, show_default=True)
@@ -218,7 +214,7 @@ def save_generated_postings(conn: duckdb.DuckDBPyConnection, rows: int) -> None:
     )
 
 
-@ops_bench.command("aggregate")
+@bench.command("aggregate")
 @click.option(
     "--rows",
     "sizes",
@@ -267,6 +263,3 @@ def bench_aggregate(sizes: tuple[int, ...], repeat: int) -> None:
             conn.close()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-COMMANDS = [ops_bench]

@@ -1,0 +1,81 @@
+"""`jobtrends bench enrich`: postings tagged per second on this machine (prints numbers)."""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from jobtrends.commands.bench import bench
+
+BENCH_TEMPLATE_FILE = "upwork_2022_06_jobs.csv"  # real titles and descriptions, test fixture
+
+
+def _template_rows() -> list[tuple[str, str]]:
+    """(title, description) pairs from real postings: the vendored 2022-06 Upwork sample plus
+    a footer line, so every rule path (footer, free text, no pay) is exercised."""
+    import pandas as pd
+
+    here = Path(str(resources.files("jobtrends"))).parent
+    frame = pd.read_csv(
+        here / "tests" / "fixtures" / "enrich" / BENCH_TEMPLATE_FILE,
+        dtype=str,
+        keep_default_na=False,
+    )
+    rows = []
+    for title, description, budget in zip(
+        frame["title"], frame["description"], frame["budget"], strict=True
+    ):
+        footer = (
+            f"Hourly Range: {budget}" if "-" in budget else f"Budget: {budget}" if budget else ""
+        )
+        rows.append((title, f"{description}\n{footer}\nCategory: \n"))
+    return rows
+
+
+@bench.command(name="enrich")
+@click.option("--postings", "n", default=100_000, show_default=True, help="Postings to tag.")
+@click.option("--workers", default=2, show_default=True, help="Tagging processes.")
+def bench_enrich(n: int, workers: int) -> None:
+    """Tag N synthetic copies of real postings (title + description) and print postings/s."""
+    from analytics.enrich import enrich_postings
+    from warehouse.db import connect
+    from warehouse.migrate import apply_migrations
+
+    templates = _template_rows()
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = connect(Path(tmp) / "bench.duckdb")
+        apply_migrations(conn)
+        conn.execute("CREATE TEMP TABLE templates (k INTEGER, title VARCHAR, description VARCHAR)")
+        conn.executemany(
+            "INSERT INTO templates VALUES (?, ?, ?)",
+            [(i, t, d) for i, (t, d) in enumerate(templates)],
+        )
+        conn.execute(
+            "INSERT INTO postings (posting_id, dedupe_key, source, title, description,"
+            " first_seen, last_seen, times_seen, feeds, content_hash, first_run_id, last_run_id)"
+            " SELECT r.range, 'bench:' || r.range, 'bench', t.title, t.description, ?, ?, 1,"
+            " ['bench'], 'x', 0, 0 FROM range(?) r JOIN templates t ON t.k = r.range % ?",
+            [now, now, n, len(templates)],
+        )
+        chars = conn.execute(
+            "SELECT avg(length(title) + length(description)) FROM postings"
+        ).fetchone()
+        start = time.perf_counter()
+        summary = enrich_postings(conn, now=now, workers=workers)
+        seconds = time.perf_counter() - start
+        conn.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    click.echo(
+        f"postings={summary.postings} workers={workers} seconds={seconds:.1f} "
+        f"postings_per_s={summary.postings / seconds:.0f} "
+        f"avg_chars={float(chars[0]) if chars else 0:.0f} "
+        f"peak_rss_mb={peak_mb:.0f} peak_child_rss_mb={child_mb:.0f}"
+    )
