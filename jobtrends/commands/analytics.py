@@ -183,9 +183,22 @@ def render_delta_table(rows: list[dict[str, Any]]) -> list[str]:
 
 @click.command()
 @click.option("--seeds", default=20, show_default=True, help="How many generated worlds.")
+@click.option(
+    "--simulator",
+    is_flag=True,
+    help="End to end: the real simulator writes a warehouse per seed, `analyze` measures it "
+    "(slow: about 2.5 min a seed at the default size).",
+)
+@click.option(
+    "--postings",
+    default=2_000_000,
+    show_default=True,
+    help="With --simulator: postings per simulated warehouse (2021-11-01..2024-03-31).",
+)
 @click.pass_obj
-def validate(app: AppContext, seeds: int) -> None:
-    """Plant effects in generated counts and show how well did/its recover them."""
+def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> None:
+    """Plant effects and show how well did/its recover them (and that share/did remove
+    platform growth where window shows it). Exits non-zero when did/its miss the bar."""
     from analytics.validate import (
         REQUIRED_COVERAGE,
         compute_coverage_table,
@@ -194,9 +207,23 @@ def validate(app: AppContext, seeds: int) -> None:
     )
 
     _config, settings = _settings(app)
-    results = compute_validation(range(seeds), settings)
+    if simulator:
+        from analytics.validate_simulated import compute_simulated_validation
+
+        results = compute_simulated_validation(
+            range(1, seeds + 1),
+            postings=postings,
+            now=datetime.now(UTC),
+            on_seed=lambda seed, sec: click.echo(
+                f"seed {seed}: simulated in {sec:.0f} s", err=True
+            ),
+        )
+        click.echo(f"{seeds} simulated warehouses of {postings:,} postings (real simulator)")
+    else:
+        results = compute_validation(range(seeds), settings)
+        click.echo(f"{seeds} seeds of generated daily counts")
     table = compute_coverage_table(results)
-    click.echo(f"{seeds} seeds; (category, seed) cases with >= 50 postings/day")
+    click.echo("(category, seed) cases with >= 50 postings/day")
     click.echo(
         f"{'method':8} {'cases':>6} {'bias pp':>8} {'mean|err| pp':>13} {'max|err| pp':>12} "
         f"{'within 3pp':>11} {'95% cover':>10}  pass"

@@ -1,0 +1,121 @@
+"""End-to-end validation: the real simulator writes a warehouse, `analyze` measures it, and the
+estimates are compared with the ground truth the simulator stored in simulation_effects.
+
+Where validate.py checks the statistics on generated daily counts (fast, 20 seeds in seconds),
+this runs the whole path an analyst's numbers take: postings -> tags -> daily counts -> deltas.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.analyze import analyze_warehouse
+from analytics.deltas import DeltaSettings
+from analytics.simulate import save_simulation
+from analytics.simulation_model import read_plan
+from analytics.validate import VALIDATED_METHODS
+from analytics.windows import CHATGPT_LAUNCH
+from warehouse.db import open_warehouse, transaction
+from warehouse.runs import start_run
+
+# Both 364-day windows and the 91-day lag must fit around 2022-11-30:
+# before = 2021-12-01..2022-11-29, after = 2023-03-01..2024-02-28.
+VALIDATION_START = date(2021, 11, 1)
+VALIDATION_END = date(2024, 3, 31)
+VALIDATION_POSTINGS = 2_000_000  # about 2,300 a day: most categories clear 50 a day
+ALL_CATEGORIES = (
+    "Writing",
+    "Translation",
+    "Customer Service",
+    "Video Editing & Production",
+    "Graphic Design",
+    "Web Design",
+    "Front-End Development",
+    "Back-End Development",
+    "Accounting & Bookkeeping",
+    "Sales & Business Development",
+    "Market Research",
+    "Data Entry",
+)
+
+
+def validation_effects_path() -> Path:
+    return Path(str(resources.files("analytics.simulation").joinpath("validation_effects.toml")))
+
+
+def compute_controls(effects_path: Path) -> tuple[str, ...]:
+    """The categories the effects file leaves untouched: the DiD controls."""
+    treated = {e.subject for e in read_plan(effects_path).effects if e.kind == "category"}
+    return tuple(c for c in ALL_CATEGORIES if c not in treated)
+
+
+def read_seed_results(conn: object, seed: int, event: date) -> pd.DataFrame:
+    """The analysed category deltas of one simulated warehouse beside its planted truth."""
+    frame = conn.execute(  # type: ignore[attr-defined]
+        """
+        SELECT d.subject, d.method, d.estimate_pct, d.ci_low_pct, d.ci_high_pct, d.n_before,
+               date_diff('day', d.before_start, d.before_end) + 1 AS before_days,
+               coalesce(t.volume_pct, 0.0) AS planted_pct, t.subject IS NOT NULL AS treated
+        FROM a_event_deltas d
+        LEFT JOIN simulation_effects t ON t.kind = 'category' AND t.subject = d.subject
+        WHERE d.kind = 'category' AND d.event_date = ? AND d.subject <> 'Other'
+          AND list_contains(?, d.method)
+        """,
+        [event, list(VALIDATED_METHODS)],
+    ).df()
+    frame["seed"] = seed
+    frame["daily"] = frame["n_before"] / frame["before_days"]
+    frame["no_effect"] = frame["planted_pct"] == 0.0
+    return frame
+
+
+def compute_simulated_validation(
+    seeds: Iterable[int],
+    *,
+    postings: int,
+    now: datetime,
+    effects_path: Path | None = None,
+    workdir: Path | None = None,
+    on_seed: Callable[[int, float], None] | None = None,
+) -> pd.DataFrame:
+    """Simulate, analyse and compare, one throw-away warehouse per seed."""
+    effects_path = effects_path or validation_effects_path()
+    plan = read_plan(effects_path)
+    settings = DeltaSettings(controls=compute_controls(effects_path), methods=VALIDATED_METHODS)
+    frames = []
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        for seed in seeds:
+            path = Path(tmp) / f"validate-{seed}.duckdb"
+            with open_warehouse(path) as conn:
+                with transaction(conn):
+                    run_id = start_run(conn, "simulate", now)
+                result = save_simulation(
+                    conn,
+                    run_id,
+                    plan,
+                    start=VALIDATION_START,
+                    end=VALIDATION_END,
+                    postings=postings,
+                    seed=seed,
+                    now=now,
+                )
+                analyze_warehouse(
+                    conn,
+                    as_of=VALIDATION_END,
+                    now=now,
+                    event_dates=(CHATGPT_LAUNCH,),
+                    full=True,
+                    settings=DeltaSettings(**{**settings.__dict__, "seed": seed}),
+                    simulated=True,
+                )
+                frames.append(read_seed_results(conn, seed, CHATGPT_LAUNCH))
+            path.unlink()
+            if on_seed:
+                on_seed(seed, result.seconds)
+    return pd.concat(frames, ignore_index=True)
