@@ -38,3 +38,28 @@ def test_rank_correlation_of_exposure_and_effect() -> None:
     rho, used = compute_exposure_correlation(exposure, deltas)
     assert used == 3 and rho is not None and abs(rho + 1) < 1e-12
     assert compute_exposure_correlation(read_exposure(), deltas) == (None, 0)
+
+
+def test_exposure_command_prints_every_scored_category_and_rho(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from jobtrends.cli import cli
+    from warehouse.db import open_warehouse
+
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(db) as conn:
+        table = read_exposure()
+        for i, row in enumerate(table[table["category"] != "Other"].itertuples()):
+            conn.execute(
+                "INSERT INTO a_event_deltas (event_date, as_of, kind, subject, method, "
+                "estimate_pct, meaningful, computed_at) VALUES "
+                "('2022-11-30', '2024-01-01', 'category', ?, 'did', ?, true, now())",
+                [row.category, -100.0 * row.exposure_score + i * 0.01],
+            )
+    result = CliRunner().invoke(cli, ["--db", str(db), "exposure", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    out = json.loads(result.output)
+    assert out["n"] == 12 and len(out["rows"]) == 12
+    assert out["spearman_rho"] < -0.95  # effects planted as minus exposure

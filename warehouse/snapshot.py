@@ -41,3 +41,16 @@ def publish_snapshot(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def freshest_readable(db_path: str | Path) -> Path:
+    """The file a read-only command should open: the snapshot when it is at least as new as the
+    live file (it never holds up the collector), else the live file (a command such as
+    `jobtrends analyze` wrote it since the last snapshot)."""
+    db_path = Path(db_path)
+    snapshot = snapshot_path_for(db_path)
+    if snapshot.exists() and (
+        not db_path.exists() or snapshot.stat().st_mtime >= db_path.stat().st_mtime
+    ):
+        return snapshot
+    return db_path

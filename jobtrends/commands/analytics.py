@@ -126,8 +126,9 @@ def deltas(
 ) -> None:
     """Print the before/after delta table from the last `jobtrends analyze`."""
     from warehouse.db import open_warehouse
+    from warehouse.snapshot import freshest_readable
 
-    with open_warehouse(app.core.db, read_only=True) as conn:
+    with open_warehouse(freshest_readable(app.core.db), read_only=True) as conn:
         frame = conn.execute(
             """SELECT subject, kind, method, estimate_pct, ci_low_pct, ci_high_pct, n_before,
                       n_after, meaningful, descriptive,
@@ -152,6 +153,52 @@ def deltas(
         return
     for line in render_delta_table(rows):
         click.echo(line)
+
+
+@click.command()
+@click.option("--event", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-30", show_default=True)
+@click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_obj
+def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> None:
+    """Each category's generative-AI exposure (Tomlinson et al. 2025, via 2018 SOC) beside its
+    measured effect, and their Spearman rank correlation across categories."""
+    from analytics.exposure import compute_exposure_correlation, read_exposure
+    from warehouse.db import open_warehouse
+    from warehouse.snapshot import freshest_readable
+
+    with open_warehouse(freshest_readable(app.core.db), read_only=True) as conn:
+        frame = conn.execute(
+            """SELECT subject, kind, method, estimate_pct, meaningful FROM event_deltas
+               WHERE event_date = ? AND kind = 'category' AND method = ?
+                 AND as_of = (SELECT max(as_of) FROM event_deltas WHERE event_date = ?)""",
+            [event.date(), method, event.date()],
+        ).df()
+    table = read_exposure()
+    rho, used = compute_exposure_correlation(table, frame, method=method)
+    effects = frame[frame["meaningful"]].set_index("subject")["estimate_pct"]
+    rows = [
+        {
+            "category": r.category,
+            "soc2018_code": r.soc2018_code,
+            "exposure_score": _clean(r.exposure_score),
+            "estimate_pct": _clean(effects.get(r.category)),
+        }
+        for r in table.itertuples()
+        if r.category != "Other"
+    ]
+    if as_json:
+        click.echo(json.dumps({"method": method, "spearman_rho": rho, "n": used, "rows": rows}))
+        return
+    click.echo(f"{'category':30} {'SOC':8} {'exposure':>8} {method + ' %':>10}")
+    for row in sorted(rows, key=lambda r: -(r["exposure_score"] or 0)):
+        est = row["estimate_pct"]
+        click.echo(
+            f"{row['category']:30} {row['soc2018_code']:8} {row['exposure_score']:8.3f} "
+            f"{'' if est is None else f'{est:+.1f}':>10}"
+        )
+    verdict = "not enough categories with an effect" if rho is None else f"{rho:+.2f}"
+    click.echo(f"Spearman rank correlation, exposure vs {method} effect: {verdict} (n={used})")
 
 
 def _pct(value: Any) -> str:
@@ -261,4 +308,4 @@ def bench_analyze(postings: int, path: str | None) -> None:
         click.echo(line)
 
 
-COMMANDS = [analyze, deltas, validate]
+COMMANDS = [analyze, deltas, validate, exposure]
