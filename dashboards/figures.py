@@ -1,0 +1,368 @@
+"""Pure figure builders: data in, plotly Figure out. No I/O, no clock.
+
+Daily series are sent as x0 + dx (one day) with float32 arrays so a multi-year chart stays a
+few kilobytes; plotly.js is the bulk of the page's size budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
+# deficiency. https://jfly.uni-koeln.de/color/
+OKABE_ITO = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#000000",
+]
+RAW_COLOUR = "rgba(120,120,120,0.35)"  # faint grey behind the moving average
+DAY_MS = 86_400_000  # plotly date axes step in milliseconds
+STUDY_METHOD = "ma_endpoints"  # the published study's method: 84-day MA now vs at the event
+HONEST_METHODS = ("did", "its", "window", "share")  # first meaningful one with an interval wins
+LAYOUT = dict(
+    template="none",
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13),
+    margin=dict(l=60, r=20, t=60, b=50),
+    colorway=OKABE_ITO,
+    autosize=True,
+)
+
+
+def plain(text: object) -> str:
+    """Feed-derived text made inert for plotly, which renders a subset of HTML tags in labels.
+
+    "<b>x</b>" -> "&lt;b&gt;x&lt;/b&gt;" (plotly shows the entities as the original characters)
+    """
+    return html.escape(str(text), quote=True)
+
+
+def compute_daily_arrays(
+    frame: pd.DataFrame, start: dt.date, end: dt.date
+) -> tuple[np.ndarray, np.ndarray]:
+    """One subject's rows (date, n, ma_n) reindexed onto every day start..end (NaN = no data)."""
+    days = pd.date_range(start, end, freq="D")
+    indexed = frame.assign(date=pd.to_datetime(frame["date"])).set_index("date")
+    indexed = indexed.reindex(days)
+    raw = indexed["n"].to_numpy(dtype="float32")
+    ma = indexed["ma_n"].to_numpy(dtype="float32")
+    return raw, ma
+
+
+def figure_trend_selector(
+    series: pd.DataFrame, subjects: list[str], event_date: dt.date, title: str
+) -> go.Figure:
+    """84-day MA of daily postings per subject, raw daily counts faintly behind, a selector.
+
+    `series` has columns date, subject, n, ma_n. Two traces per subject (raw, MA); the
+    dropdown shows one subject's pair at a time. The event date is a dashed vertical line.
+    """
+    fig = go.Figure()
+    present = [s for s in subjects if s in set(series["subject"])]
+    if series.empty or not present:
+        fig.update_layout(title=title + " (no data yet)", **LAYOUT)
+        return fig
+    start = pd.to_datetime(series["date"]).min().date()
+    end = pd.to_datetime(series["date"]).max().date()
+    for i, subject in enumerate(present):
+        raw, ma = compute_daily_arrays(series[series["subject"] == subject], start, end)
+        visible = i == 0
+        fig.add_trace(
+            go.Scatter(
+                x0=start.isoformat(),
+                dx=DAY_MS,
+                y=raw,
+                mode="lines",
+                line=dict(color=RAW_COLOUR, width=1),
+                name=f"{plain(subject)}: daily postings",
+                visible=visible,
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} postings<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x0=start.isoformat(),
+                dx=DAY_MS,
+                y=ma,
+                mode="lines",
+                line=dict(color=OKABE_ITO[0], width=2.5),
+                name=f"{plain(subject)}: 84-day moving average",
+                visible=visible,
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} postings/day (84-day MA)<extra></extra>",
+            )
+        )
+    buttons = []
+    for i, subject in enumerate(present):
+        mask = [j // 2 == i for j in range(2 * len(present))]
+        buttons.append(dict(label=plain(subject), method="update", args=[{"visible": mask}]))
+    fig.add_vline(x=event_date.isoformat(), line=dict(color=OKABE_ITO[3], dash="dash", width=2))
+    fig.add_annotation(
+        x=event_date.isoformat(),
+        y=1,
+        yref="paper",
+        text=f"event {event_date.isoformat()}",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font=dict(color=OKABE_ITO[3]),
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title="Date (UTC)",
+        yaxis_title="Postings per day",
+        updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.02, yanchor="bottom")],
+        legend=dict(orientation="h", y=-0.2),
+        **LAYOUT,
+    )
+    fig.update_layout(title=dict(y=0.98, x=1, xanchor="right"))
+    return fig
+
+
+def compute_delta_pairs(deltas: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Per subject of `kind`: the study-style estimate and the honest method's interval.
+
+    Columns: subject, study_pct, honest_method, honest_pct, honest_low, honest_high, sorted by
+    study_pct (NaN last).
+    """
+    rows = []
+    mine = deltas[deltas["kind"] == kind]
+    for subject, group in mine.groupby("subject", sort=True):
+        by_method = {r.method: r for r in group.itertuples()}
+        study = by_method.get(STUDY_METHOD)
+        honest = next(
+            (
+                by_method[m]
+                for m in HONEST_METHODS
+                if m in by_method
+                and bool(by_method[m].meaningful)
+                and not pd.isna(float(by_method[m].estimate_pct))  # type: ignore[arg-type]
+                and not pd.isna(float(by_method[m].ci_low_pct))  # type: ignore[arg-type]
+            ),
+            None,
+        )
+        rows.append(
+            dict(
+                subject=subject,
+                study_pct=study.estimate_pct if study is not None else np.nan,
+                honest_method=honest.method if honest is not None else "",
+                honest_pct=honest.estimate_pct if honest is not None else np.nan,
+                honest_low=honest.ci_low_pct if honest is not None else np.nan,
+                honest_high=honest.ci_high_pct if honest is not None else np.nan,
+            )
+        )
+    cols = ["subject", "study_pct", "honest_method", "honest_pct", "honest_low", "honest_high"]
+    frame = pd.DataFrame(rows, columns=cols)
+    return frame.sort_values("study_pct", na_position="first").reset_index(drop=True)
+
+
+def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of the study-style delta (%) with the honest estimate and 95% CI beside."""
+    labels = [plain(s) for s in pairs["subject"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=pairs["study_pct"],
+            orientation="h",
+            name="Study-style: 84-day MA now vs at event (no interval)",
+            marker_color=OKABE_ITO[4],
+            hovertemplate="%{y}: %{x:+.1f}%<extra>study-style</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=pairs["honest_pct"],
+            mode="markers",
+            name="Honest method, with 95% interval",
+            marker=dict(color=OKABE_ITO[3], size=9, symbol="diamond"),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=pairs["honest_high"] - pairs["honest_pct"],
+                arrayminus=pairs["honest_pct"] - pairs["honest_low"],
+                color=OKABE_ITO[3],
+            ),
+            customdata=pairs["honest_method"],
+            hovertemplate="%{y}: %{x:+.1f}% (%{customdata})<extra>honest</extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis_title="Change since the event (%)",
+        height=max(320, 34 * len(pairs) + 160),
+        legend=dict(orientation="h", y=-0.15),
+        **LAYOUT,
+    )
+    fig.update_layout(margin=dict(l=170))
+    return fig
+
+
+def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> go.Figure:
+    """jobtrends' study-style and honest deltas beside the published figures, matched subjects.
+
+    `ours` is compute_delta_pairs output with a `kind` column; `published` is
+    read_published_figures output. One marker per study; range-valued studies get a bar.
+    """
+    subjects = sorted(set(ours["subject"]) & set(published["subject"]))
+    fig = go.Figure()
+    mine = ours.set_index("subject").reindex(subjects)
+    fig.add_trace(
+        go.Scatter(
+            y=subjects,
+            x=mine["study_pct"],
+            mode="markers",
+            name="jobtrends, study-style",
+            marker=dict(color=OKABE_ITO[4], size=11, symbol="circle"),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=subjects,
+            x=mine["honest_pct"],
+            mode="markers",
+            name="jobtrends, honest method (95% interval)",
+            marker=dict(color=OKABE_ITO[3], size=10, symbol="diamond"),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=mine["honest_high"] - mine["honest_pct"],
+                arrayminus=mine["honest_pct"] - mine["honest_low"],
+            ),
+        )
+    )
+    symbols = ["square", "triangle-up", "x", "star"]
+    for i, (study, group) in enumerate(published.groupby("study_id", sort=True)):
+        group = group[group["subject"].isin(subjects)]
+        fig.add_trace(
+            go.Scatter(
+                y=group["subject"],
+                x=group["value_pct"],
+                mode="markers",
+                name=f"published: {study}",
+                marker=dict(color=OKABE_ITO[(i + 1) % 8], size=10, symbol=symbols[i % 4]),
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=group["value_pct_high"] - group["value_pct"],
+                    arrayminus=group["value_pct"] - group["value_pct_low"],
+                ),
+                customdata=group["qualifier"],
+                hovertemplate="%{y}: %{x:+.0f}% (%{customdata})<extra>" + plain(study) + "</extra>",
+            )
+        )
+    fig.update_layout(
+        title="jobtrends vs published figures (matching subjects)",
+        xaxis_title="Change in postings since the event (%)",
+        height=max(320, 40 * len(subjects) + 180),
+        legend=dict(orientation="h", y=-0.2),
+        **LAYOUT,
+    )
+    fig.update_layout(margin=dict(l=170))
+    return fig
+
+
+def figure_pay(pay: pd.DataFrame) -> go.Figure:
+    """Median USD/hour before vs after per category (dumbbell), change % with 95% CI in hover."""
+    pay = pay.sort_values("category")
+    fig = go.Figure()
+    for column, name, colour in (
+        ("median_before", "Median before the event", OKABE_ITO[4]),
+        ("median_after", "Median after the event", OKABE_ITO[1]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                y=pay["category"],
+                x=pay[column],
+                mode="markers",
+                name=name,
+                marker=dict(color=colour, size=11),
+                customdata=np.stack(
+                    [pay["change_pct"], pay["ci_low_pct"], pay["ci_high_pct"]], axis=-1
+                ),
+                hovertemplate=(
+                    "%{y}: $%{x:.2f}/h; change %{customdata[0]:+.1f}% "
+                    "[%{customdata[1]:+.1f}, %{customdata[2]:+.1f}]<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        title="Median hourly rate before and after the event",
+        xaxis_title="Median pay (USD per hour)",
+        height=max(320, 34 * len(pay) + 160),
+        legend=dict(orientation="h", y=-0.2),
+        **LAYOUT,
+    )
+    fig.update_layout(margin=dict(l=170))
+    return fig
+
+
+def figure_exposure_scatter(exposure: pd.DataFrame, pairs: pd.DataFrame) -> go.Figure:
+    """AI exposure score (0..1) per category against its honest measured delta (%)."""
+    joined = exposure.merge(pairs, left_on="category", right_on="subject", how="inner")
+    fig = go.Figure(
+        go.Scatter(
+            x=joined["exposure"],
+            y=joined["honest_pct"],
+            mode="markers+text",
+            text=[plain(c) for c in joined["category"]],
+            textposition="top center",
+            marker=dict(color=OKABE_ITO[0], size=10),
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=joined["honest_high"] - joined["honest_pct"],
+                arrayminus=joined["honest_pct"] - joined["honest_low"],
+            ),
+            name="category",
+        )
+    )
+    fig.update_layout(
+        title="AI exposure vs measured change in postings",
+        xaxis_title="AI exposure score (0 = none, 1 = full)",
+        yaxis_title="Change since the event (%, 95% interval)",
+        **LAYOUT,
+    )
+    return fig
+
+
+def figure_postings_per_source(weekly: pd.DataFrame) -> go.Figure:
+    """Stacked weekly postings per source; simulated postings are separate, hatched traces."""
+    fig = go.Figure()
+    keys = (
+        weekly[["source", "is_simulated"]].drop_duplicates().sort_values(["is_simulated", "source"])
+    )
+    for i, (source, simulated) in enumerate(keys.itertuples(index=False)):
+        part = weekly[(weekly["source"] == source) & (weekly["is_simulated"] == simulated)]
+        label = plain(source) + (" (SIMULATED)" if simulated else "")
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(part["week"]).dt.strftime("%Y-%m-%d"),
+                y=part["n"],
+                name=label,
+                marker=dict(
+                    color=OKABE_ITO[i % 8],
+                    pattern=dict(shape="/" if simulated else ""),
+                ),
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        title="Postings per source and week (first seen)",
+        xaxis_title="Week starting (Monday, UTC)",
+        yaxis_title="Postings per week",
+        legend=dict(orientation="h", y=-0.25),
+        **LAYOUT,
+    )
+    return fig
