@@ -85,10 +85,12 @@ def read_postings_per_source_week(conn: duckdb.DuckDBPyConnection, as_of: dt.dat
 
 
 def read_feed_health(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per feed: name, source, health, consecutive_failures, last_success_at, last_error."""
+    """One row per feed: name, source, health, failures, last success (UTC text), last error."""
     return conn.execute(
         """
-        SELECT name, source, health, consecutive_failures, last_success_at, last_error
+        SELECT name, source, health, consecutive_failures,
+               strftime(timezone('UTC', last_success_at), '%Y-%m-%d %H:%M') AS last_success_utc,
+               last_error
         FROM feeds ORDER BY health, name
         """
     ).df()
@@ -98,7 +100,8 @@ def read_reject_counts(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.Da
     """Rejects per stage and origin up to as_of, most first."""
     return conn.execute(
         """
-        SELECT stage, origin, count(*) AS n, max(rejected_at) AS last_at
+        SELECT stage, origin, count(*) AS n,
+               strftime(timezone('UTC', max(rejected_at)), '%Y-%m-%d %H:%M') AS last_at_utc
         FROM rejects WHERE CAST(timezone('UTC', rejected_at) AS DATE) <= ?
         GROUP BY ALL ORDER BY n DESC, origin LIMIT 50
         """,
@@ -110,7 +113,8 @@ def read_recent_rejects(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.D
     """The newest rejects (stage, origin, location, reason, payload cut to 200 characters)."""
     return conn.execute(
         """
-        SELECT rejected_at, stage, origin, location, reason, left(payload, 200) AS payload
+        SELECT strftime(timezone('UTC', rejected_at), '%Y-%m-%d %H:%M') AS rejected_at_utc,
+               stage, origin, location, reason, left(payload, 200) AS payload
         FROM rejects WHERE CAST(timezone('UTC', rejected_at) AS DATE) <= ?
         ORDER BY rejected_at DESC LIMIT ?
         """,

@@ -33,7 +33,7 @@ def daily_rows(kind: str, subjects: list[str], rng: np.random.Generator) -> pd.D
     for i, subject in enumerate(subjects):
         base = 40.0 + 7 * i if kind == "category" else 2.0 + i
         effect = 1 + PLANTED.get(subject, 0.0) / 100
-        lam = base * np.where(after, effect, 1.0) * (1 + 0.2 * (days.dayofweek < 5))
+        lam = base * np.where(after, effect, 1.0) * (1 + 0.2 * (days.day_of_week < 5))
         n = rng.poisson(lam)
         frames.append(pd.DataFrame({"date": days.date, "kind": kind, "subject": subject, "n": n}))
     frame = pd.concat(frames, ignore_index=True)
