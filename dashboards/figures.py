@@ -34,10 +34,17 @@ LAYOUT = dict(
     paper_bgcolor="white",
     plot_bgcolor="white",
     font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13),
-    margin=dict(l=60, r=20, t=60, b=50),
+    margin=dict(l=10, r=10, t=60, b=120),
     colorway=OKABE_ITO,
     autosize=True,
+    title_x=0.01,
+    title_xanchor="left",
+    title_font_size=15,
 )
+LEGEND = dict(
+    orientation="h", yref="container", y=0.01, yanchor="bottom", x=0
+)  # under the axis title
+AXES = dict(automargin=True, gridcolor="#e6e6e6", zerolinecolor="#999")
 
 
 def plain(text: object) -> str:
@@ -46,6 +53,13 @@ def plain(text: object) -> str:
     "<b>x</b>" -> "&lt;b&gt;x&lt;/b&gt;" (plotly shows the entities as the original characters)
     """
     return html.escape(str(text), quote=True)
+
+
+def styled(fig: go.Figure) -> go.Figure:
+    """Shared axis styling: light grid, margins that grow to fit long category labels."""
+    fig.update_xaxes(**AXES)
+    fig.update_yaxes(**AXES)
+    return fig
 
 
 def compute_daily_arrays(
@@ -72,7 +86,7 @@ def figure_trend_selector(
     present = [s for s in subjects if s in set(series["subject"])]
     if series.empty or not present:
         fig.update_layout(title=title + " (no data yet)", **LAYOUT)
-        return fig
+        return styled(fig)
     start = pd.to_datetime(series["date"]).min().date()
     end = pd.to_datetime(series["date"]).max().date()
     for i, subject in enumerate(present):
@@ -109,24 +123,25 @@ def figure_trend_selector(
     fig.add_vline(x=event_date.isoformat(), line=dict(color=OKABE_ITO[3], dash="dash", width=2))
     fig.add_annotation(
         x=event_date.isoformat(),
-        y=1,
+        y=0.99,
         yref="paper",
-        text=f"event {event_date.isoformat()}",
+        text=f" event {event_date.isoformat()}",
         showarrow=False,
         xanchor="left",
-        yanchor="bottom",
+        yanchor="top",
+        bgcolor="rgba(255,255,255,0.8)",
         font=dict(color=OKABE_ITO[3]),
     )
     fig.update_layout(
         title=title,
         xaxis_title="Date (UTC)",
         yaxis_title="Postings per day",
-        updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.02, yanchor="bottom")],
-        legend=dict(orientation="h", y=-0.2),
+        updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.04, yanchor="bottom")],
+        legend=LEGEND,
         **LAYOUT,
     )
-    fig.update_layout(title=dict(y=0.98, x=1, xanchor="right"))
-    return fig
+    fig.update_layout(margin=dict(t=100))
+    return styled(fig)
 
 
 def compute_delta_pairs(deltas: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -175,7 +190,7 @@ def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
             y=labels,
             x=pairs["study_pct"],
             orientation="h",
-            name="Study-style: 84-day MA now vs at event (no interval)",
+            name="Study-style (84-day MA, no interval)",
             marker_color=OKABE_ITO[4],
             hovertemplate="%{y}: %{x:+.1f}%<extra>study-style</extra>",
         )
@@ -185,7 +200,7 @@ def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
             y=labels,
             x=pairs["honest_pct"],
             mode="markers",
-            name="Honest method, with 95% interval",
+            name="Honest method (95% interval)",
             marker=dict(color=OKABE_ITO[3], size=9, symbol="diamond"),
             error_x=dict(
                 type="data",
@@ -200,13 +215,12 @@ def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
     )
     fig.update_layout(
         title=title,
-        xaxis_title="Change since the event (%)",
+        xaxis_title="Change since event (%)",
         height=max(320, 34 * len(pairs) + 160),
-        legend=dict(orientation="h", y=-0.15),
+        legend=LEGEND,
         **LAYOUT,
     )
-    fig.update_layout(margin=dict(l=170))
-    return fig
+    return styled(fig)
 
 
 def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> go.Figure:
@@ -263,14 +277,13 @@ def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> 
             )
         )
     fig.update_layout(
-        title="jobtrends vs published figures (matching subjects)",
+        title="jobtrends vs published studies",
         xaxis_title="Change in postings since the event (%)",
         height=max(320, 40 * len(subjects) + 180),
-        legend=dict(orientation="h", y=-0.2),
+        legend=LEGEND,
         **LAYOUT,
     )
-    fig.update_layout(margin=dict(l=170))
-    return fig
+    return styled(fig)
 
 
 def figure_pay(pay: pd.DataFrame) -> go.Figure:
@@ -298,14 +311,13 @@ def figure_pay(pay: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_layout(
-        title="Median hourly rate before and after the event",
+        title="Median hourly pay, before vs after",
         xaxis_title="Median pay (USD per hour)",
         height=max(320, 34 * len(pay) + 160),
-        legend=dict(orientation="h", y=-0.2),
+        legend=LEGEND,
         **LAYOUT,
     )
-    fig.update_layout(margin=dict(l=170))
-    return fig
+    return styled(fig)
 
 
 def figure_exposure_scatter(exposure: pd.DataFrame, pairs: pd.DataFrame) -> go.Figure:
@@ -329,12 +341,12 @@ def figure_exposure_scatter(exposure: pd.DataFrame, pairs: pd.DataFrame) -> go.F
         )
     )
     fig.update_layout(
-        title="AI exposure vs measured change in postings",
+        title="AI exposure vs change in postings",
         xaxis_title="AI exposure score (0 = none, 1 = full)",
         yaxis_title="Change since the event (%, 95% interval)",
         **LAYOUT,
     )
-    return fig
+    return styled(fig)
 
 
 def figure_postings_per_source(weekly: pd.DataFrame) -> go.Figure:
@@ -359,10 +371,10 @@ def figure_postings_per_source(weekly: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        title="Postings per source and week (first seen)",
+        title="Postings per source and week",
         xaxis_title="Week starting (Monday, UTC)",
         yaxis_title="Postings per week",
-        legend=dict(orientation="h", y=-0.25),
+        legend=LEGEND,
         **LAYOUT,
     )
-    return fig
+    return styled(fig)

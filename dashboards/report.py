@@ -197,8 +197,8 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
     )
 
     parts.append("<h2 id='deltas'>Change since the event</h2>")
-    parts.append(fig(figures.figure_delta_bars(cat_pairs, "Categories: change since the event")))
-    parts.append(fig(figures.figure_delta_bars(skill_pairs, "AI skills: change since the event")))
+    parts.append(fig(figures.figure_delta_bars(cat_pairs, "Categories: change since event")))
+    parts.append(fig(figures.figure_delta_bars(skill_pairs, "AI skills: change since event")))
     table = data.deltas[
         [
             "kind",
