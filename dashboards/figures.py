@@ -50,9 +50,10 @@ AXES = dict(automargin=True, gridcolor="#e6e6e6", zerolinecolor="#999")
 def plain(text: object) -> str:
     """Feed-derived text made inert for plotly, which renders a subset of HTML tags in labels.
 
-    "<b>x</b>" -> "&lt;b&gt;x&lt;/b&gt;" (plotly shows the entities as the original characters)
+    "<b>x</b>" -> "&lt;b&gt;x&lt;/b&gt;" (plotly shows the entities as the original characters).
+    Quotes stay as they are: plotly does not decode &quot;, and without "<" they are inert.
     """
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)
 
 
 def styled(fig: go.Figure) -> go.Figure:
@@ -140,7 +141,7 @@ def figure_trend_selector(
         legend=LEGEND,
         **LAYOUT,
     )
-    fig.update_layout(margin=dict(t=100))
+    fig.update_layout(margin=dict(t=100), height=520)
     return styled(fig)
 
 
