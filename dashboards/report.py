@@ -162,7 +162,11 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
     parts: list[str] = []
     counter = iter(range(1, 100))
 
+    simulated = data.totals["simulated"] > 0 or data.simulate_runs > 0
+
     def fig(f: go.Figure) -> str:
+        if simulated:  # flagged on every chart, not only in the banner
+            f.update_layout(title_text=f"{f.layout.title.text} [includes SIMULATED data]")
         return render_figure(f, f"fig-{next(counter)}")
 
     cat_pairs = figures.compute_delta_pairs(data.deltas, "category")
@@ -257,7 +261,6 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
     parts.append(render_quality(data, fig))
     parts.append(METHODS_HTML)
 
-    simulated = data.totals["simulated"] > 0 or data.simulate_runs > 0
     banner = (
         f"<div class='banner' role='alert'>SIMULATED DATA: {data.totals['simulated']:,} of "
         f"{data.totals['postings']:,} postings are synthetic (simulator runs: "

@@ -61,6 +61,7 @@ def test_one_offline_plotly_and_size_budget(report_page) -> None:
 def test_simulated_banner_and_sections(report_page) -> None:
     _, page = report_page
     assert "SIMULATED DATA: 100 of 400 postings" in page
+    assert page.count("[includes SIMULATED data]") == 2 * figure_count(page)  # aria + title
     for anchor in (
         "headline",
         "categories",
@@ -132,3 +133,9 @@ def test_cli_report_writes_file_and_index(tmp_path: Path, db_path: Path) -> None
     assert (out / "report-2024-W07.html").exists()
     assert "report-2024-W07.html" in (out / "index.html").read_text()
     assert "MB" in result.output
+
+
+def test_empty_warehouse_still_renders(tmp_path: Path, db_path: Path) -> None:
+    page = write_weekly_report(db_path, tmp_path, AS_OF, NOW).read_text()
+    assert "No category has an event delta yet." in page
+    assert "SIMULATED" not in page
