@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import functools
 import gzip
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from dashboards import figures, headline, inputs, published
+from dashboards import figures, headline, inputs, published, secondary_figures
+from dashboards.markup import esc, render_figure, render_index_html, render_table
 from dashboards.page import METHODS_HTML, PAGE
 from warehouse.db import connect
 from warehouse.snapshot import snapshot_path_for
@@ -107,43 +107,6 @@ def read_report_inputs(
         )
     finally:
         conn.close()
-
-
-def esc(value: Any) -> str:
-    """Any cell as escaped text; NaN/None as an em dash."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return html.escape(str(value), quote=True)
-
-
-def render_table(frame: pd.DataFrame, numeric: set[str] | None = None) -> str:
-    """A pandas frame as an escaped HTML table (no pandas to_html: we control every escape)."""
-    numeric = numeric or set()
-    head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = "".join(
-            f"<td class='num'>{esc(v)}</td>" if c in numeric else f"<td>{esc(v)}</td>"
-            for c, v in zip(frame.columns, record, strict=True)
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    body = "".join(rows)
-    return (
-        f"<div class='tablewrap'><table><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
-    )
-
-
-def render_figure(fig: go.Figure, figure_id: str) -> str:
-    """A plot div plus its JSON in a data script; '<' is JSON-escaped so nothing ends the script."""
-    spec = fig.to_json().replace("<", "\\u003c")
-    return (
-        f"<div class='plot' role='img' aria-label='{esc(fig.layout.title.text)}' "
-        f"data-figure='{figure_id}'></div>"
-        f"<script type='application/json' id='{figure_id}'>{spec}</script>"
-    )
 
 
 @functools.cache
@@ -238,7 +201,7 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
         parts.append("<p>No pay deltas yet.</p>")
     else:
         median = data.pay[data.pay["method"] == "median"]
-        parts.append(fig(figures.figure_pay(median if not median.empty else data.pay)))
+        parts.append(fig(secondary_figures.figure_pay(median if not median.empty else data.pay)))
         parts.append(
             render_table(
                 data.pay,
@@ -256,7 +219,7 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
 
     if data.exposure is not None:
         parts.append("<h2 id='exposure'>AI exposure vs measured effect</h2>")
-        parts.append(fig(figures.figure_exposure_scatter(data.exposure, cat_pairs)))
+        parts.append(fig(secondary_figures.figure_exposure_scatter(data.exposure, cat_pairs)))
 
     parts.append(render_quality(data, fig))
     parts.append(METHODS_HTML)
@@ -299,7 +262,7 @@ def render_quality(data: ReportInputs, fig: Any) -> str:
             "<h2 id='quality'>Data quality</h2>",
             f"<p>{totals['postings']:,} postings{sim}. Share left in <b>Other</b>: "
             f"{share_other:.1f}% of {totals['categorized']:,} categorized. Feeds: {summary}.</p>",
-            fig(figures.figure_postings_per_source(data.weekly)),
+            fig(secondary_figures.figure_postings_per_source(data.weekly)),
             "<h3>Feeds</h3>",
             render_table(data.feeds, {"consecutive_failures"}),
             "<h3>Rejects</h3>",
@@ -310,17 +273,6 @@ def render_quality(data: ReportInputs, fig: Any) -> str:
             f"<h3>Coverage gaps</h3><p>Days in the last {inputs.COVERAGE_LOOKBACK_DAYS} with no "
             f"collection run: {gaps}.</p>",
         ]
-    )
-
-
-def render_index_html(names: list[str]) -> str:
-    """The index page: one link per report file, newest first."""
-    items = "".join(f"<li><a href='{esc(n)}'>{esc(n)}</a></li>" for n in names)
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
-        "content='width=device-width, initial-scale=1'><title>jobtrends reports</title></head>"
-        "<body style='font-family:system-ui,sans-serif;margin:16px'><h1>jobtrends weekly "
-        f"reports</h1><ul>{items}</ul></body></html>"
     )
 
 

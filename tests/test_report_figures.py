@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import figures, headline, inputs, published
+from dashboards import figures, headline, inputs, published, secondary_figures
 from dashboards.report import AI_SKILLS, CATEGORIES, EVENT_DATE
 from tests.report_fixtures import AS_OF, PLANTED, START, XSS_IMG, build_report_warehouse
 
@@ -113,7 +113,7 @@ def test_published_comparison_matches_only_shared_subjects(filled) -> None:
 
 def test_postings_per_source_flags_simulated_and_escapes_source(filled) -> None:
     weekly = inputs.read_postings_per_source_week(filled, AS_OF)
-    fig = figures.figure_postings_per_source(weekly)
+    fig = secondary_figures.figure_postings_per_source(weekly)
     names = [t.name for t in fig.data]
     assert any(n.endswith("(SIMULATED)") for n in names)
     assert all("<img" not in n for n in names)
@@ -123,7 +123,7 @@ def test_postings_per_source_flags_simulated_and_escapes_source(filled) -> None:
 
 def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     pay = inputs.read_pay_deltas(filled, AS_OF)
-    fig = figures.figure_pay(pay)
+    fig = secondary_figures.figure_pay(pay)
     assert fig.data[0].name.startswith("Median before")
     assert len(fig.data[0].x) == len(CATEGORIES) - 1
     assert "USD per hour" in fig.layout.xaxis.title.text
@@ -133,7 +133,7 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     exposure = inputs.read_exposure(path)
     assert exposure is not None
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
-    scatter = figures.figure_exposure_scatter(exposure, pairs)
+    scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
     assert list(scatter.data[0].x) == [0.9, 0.7]
 
 
