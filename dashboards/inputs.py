@@ -1,0 +1,170 @@
+"""What the weekly report reads from the warehouse: small aggregated reads, one per section.
+
+Every read takes an open (read-only) connection and `as_of` (a UTC date) and returns a pandas
+DataFrame. Only aggregates leave DuckDB, so a 5M-posting warehouse still reads in a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+MA_WINDOW_DAYS = 84  # 12 weeks: smooths the weekly posting cycle (the study's window)
+COVERAGE_LOOKBACK_DAYS = 91  # gaps in collection are listed for the last 13 weeks
+RECENT_REJECTS = 20  # the newest rejects shown verbatim (escaped) on the page
+EXPOSURE_CSV = Path(__file__).resolve().parents[1] / "analytics" / "data" / "exposure.csv"
+
+
+def read_daily_series(conn: duckdb.DuckDBPyConnection, kind: str, as_of: dt.date) -> pd.DataFrame:
+    """Daily count n and the 84-day moving average ma_n (postings/day) per subject of `kind`.
+
+    Columns: date, subject, n, ma_n. ma_n is the unadjusted trailing mean; NaN where missing.
+    """
+    return conn.execute(
+        """
+        SELECT c.date, c.subject, c.n, m.ma_n
+        FROM a_daily_counts c
+        LEFT JOIN a_moving_averages m
+          ON m.date = c.date AND m.kind = c.kind AND m.subject = c.subject
+         AND m.window_days = ? AND NOT m.seasonally_adjusted
+        WHERE c.kind = ? AND c.date <= ?
+        ORDER BY c.subject, c.date
+        """,
+        [MA_WINDOW_DAYS, kind, as_of],
+    ).df()
+
+
+def read_event_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Every method's delta from the newest analysis run on or before `as_of`.
+
+    Columns: event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
+    n_before, n_after, meaningful, descriptive, note.
+    """
+    return conn.execute(
+        """
+        SELECT event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
+               n_before, n_after, meaningful, descriptive, note
+        FROM a_event_deltas
+        WHERE as_of = (SELECT max(as_of) FROM a_event_deltas WHERE as_of <= ?)
+        ORDER BY kind, subject, method
+        """,
+        [as_of],
+    ).df()
+
+
+def read_pay_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Median USD/hour before and after the event per category (newest run on/before as_of)."""
+    return conn.execute(
+        """
+        SELECT category, method, median_before, median_after, change_pct, ci_low_pct,
+               ci_high_pct, n_before, n_after, note
+        FROM a_pay_deltas
+        WHERE as_of = (SELECT max(as_of) FROM a_pay_deltas WHERE as_of <= ?)
+        ORDER BY category, method
+        """,
+        [as_of],
+    ).df()
+
+
+def read_postings_per_source_week(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Postings first seen per ISO week (Monday date) and source, split by is_simulated."""
+    return conn.execute(
+        """
+        SELECT CAST(date_trunc('week', timezone('UTC', first_seen)) AS DATE) AS week,
+               source, is_simulated, count(*) AS n
+        FROM postings
+        WHERE CAST(timezone('UTC', first_seen) AS DATE) <= ?
+        GROUP BY ALL
+        ORDER BY week, source
+        """,
+        [as_of],
+    ).df()
+
+
+def read_feed_health(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per feed: name, source, health, failures, last success (UTC text), last error."""
+    return conn.execute(
+        """
+        SELECT name, source, health, consecutive_failures,
+               strftime(timezone('UTC', last_success_at), '%Y-%m-%d %H:%M') AS last_success_utc,
+               last_error
+        FROM feeds ORDER BY health, name
+        """
+    ).df()
+
+
+def read_reject_counts(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """Rejects per stage and origin up to as_of, most first."""
+    return conn.execute(
+        """
+        SELECT stage, origin, count(*) AS n,
+               strftime(timezone('UTC', max(rejected_at)), '%Y-%m-%d %H:%M') AS last_at_utc
+        FROM rejects WHERE CAST(timezone('UTC', rejected_at) AS DATE) <= ?
+        GROUP BY ALL ORDER BY n DESC, origin LIMIT 50
+        """,
+        [as_of],
+    ).df()
+
+
+def read_recent_rejects(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """The newest rejects (stage, origin, location, reason, payload cut to 200 characters)."""
+    return conn.execute(
+        """
+        SELECT strftime(timezone('UTC', rejected_at), '%Y-%m-%d %H:%M') AS rejected_at_utc,
+               stage, origin, location, reason, left(payload, 200) AS payload
+        FROM rejects WHERE CAST(timezone('UTC', rejected_at) AS DATE) <= ?
+        ORDER BY rejected_at DESC LIMIT ?
+        """,
+        [as_of, RECENT_REJECTS],
+    ).df()
+
+
+def read_coverage_gaps(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[dt.date]:
+    """Days in the last 13 weeks up to as_of on which no collection run started."""
+    start = as_of - dt.timedelta(days=COVERAGE_LOOKBACK_DAYS - 1)
+    rows = conn.execute(
+        """
+        SELECT CAST(d.day AS DATE) FROM range(CAST(? AS DATE), CAST(? AS DATE) + 1,
+                                              INTERVAL 1 DAY) d(day)
+        WHERE CAST(d.day AS DATE) NOT IN (
+            SELECT CAST(timezone('UTC', started_at) AS DATE) FROM collection_runs)
+        ORDER BY 1
+        """,
+        [start, as_of],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def read_totals(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, int]:
+    """Headline counts: postings, simulated postings, postings tagged 'Other', tagged at all."""
+    row = conn.execute(
+        """
+        SELECT count(*), count(*) FILTER (WHERE p.is_simulated),
+               count(*) FILTER (WHERE c.category = 'Other'), count(c.category)
+        FROM postings p LEFT JOIN posting_categories c USING (posting_id)
+        WHERE CAST(timezone('UTC', p.first_seen) AS DATE) <= ?
+        """,
+        [as_of],
+    ).fetchone()
+    assert row is not None
+    keys = ("postings", "simulated", "other", "categorized")
+    return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
+
+
+def read_simulate_runs(conn: duckdb.DuckDBPyConnection) -> int:
+    """How many collection runs were simulator runs (any means synthetic data is present)."""
+    row = conn.execute("SELECT count(*) FROM collection_runs WHERE kind = 'simulate'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def read_exposure(path: Path = EXPOSURE_CSV) -> pd.DataFrame | None:
+    """The category,exposure file when it exists (exposure is a 0..1 score), else None."""
+    if not path.exists():
+        return None
+    frame = pd.read_csv(path)
+    if not {"category", "exposure"} <= set(frame.columns):
+        return None
+    return frame[["category", "exposure"]]

@@ -1,0 +1,169 @@
+"""Report figures and headline, tested on their data (traces, values), not HTML bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboards import figures, headline, inputs, published, secondary_figures
+from dashboards.report import AI_SKILLS, CATEGORIES, EVENT_DATE
+from tests.report_fixtures import AS_OF, PLANTED, START, XSS_IMG, build_report_warehouse
+
+
+@pytest.fixture
+def filled(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    build_report_warehouse(conn)
+    return conn
+
+
+def test_trend_selector_has_raw_and_ma_per_category_and_marks_event(filled) -> None:
+    series = inputs.read_daily_series(filled, "category", AS_OF)
+    fig = figures.figure_trend_selector(series, CATEGORIES, EVENT_DATE, "t")
+    assert len(fig.data) == 2 * len(CATEGORIES)
+    writing_raw, writing_ma = fig.data[0], fig.data[1]
+    assert "Writing" in writing_raw.name and "moving average" in writing_ma.name
+    days = (AS_OF - START).days + 1
+    assert len(writing_raw.y) == days and writing_raw.x0 == START.isoformat()
+    expected = series[series["subject"] == "Writing"]["n"].to_numpy()
+    np.testing.assert_array_equal(np.asarray(writing_raw.y), expected)
+    # the MA after the event reflects the planted -33%
+    ma = np.asarray(writing_ma.y)
+    before = np.nanmean(ma[(EVENT_DATE - START).days - 5 : (EVENT_DATE - START).days])
+    assert ma[-1] / before - 1 == pytest.approx(PLANTED["Writing"] / 100, abs=0.08)
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == [
+        figures.plain(c) for c in CATEGORIES
+    ]
+    assert fig.layout.shapes[0].x0 == EVENT_DATE.isoformat()
+    assert fig.layout.yaxis.title.text == "Postings per day"
+    visible = [t.visible for t in fig.data]
+    assert visible[:2] == [True, True] and not any(visible[2:])
+
+
+def test_missing_days_are_gaps_not_zeros() -> None:
+    frame = pd.DataFrame(
+        {"date": [dt.date(2024, 1, 1), dt.date(2024, 1, 3)], "n": [5, 7], "ma_n": [5.0, 6.0]}
+    )
+    raw, _ = figures.compute_daily_arrays(frame, dt.date(2024, 1, 1), dt.date(2024, 1, 3))
+    assert raw[0] == 5 and np.isnan(raw[1]) and raw[2] == 7
+
+
+def test_delta_pairs_pick_study_and_honest_interval(filled) -> None:
+    deltas = inputs.read_event_deltas(filled, AS_OF)
+    pairs = figures.compute_delta_pairs(deltas, "category")
+    assert list(pairs["study_pct"]) == sorted(pairs["study_pct"])
+    writing = pairs[pairs["subject"] == "Writing"].iloc[0]
+    assert writing["study_pct"] == pytest.approx(-33.0)
+    assert writing["honest_method"] == "did"
+    assert writing["honest_low"] < writing["honest_pct"] < writing["honest_high"]
+    fig = figures.figure_delta_bars(pairs, "t")
+    assert list(fig.data[0].x) == list(pairs["study_pct"])
+    assert fig.data[1].error_x.array is not None
+
+
+def test_honest_method_skips_unmeaningful() -> None:
+    rows = [
+        dict(
+            kind="category",
+            subject="Writing",
+            method="ma_endpoints",
+            estimate_pct=-30.0,
+            ci_low_pct=None,
+            ci_high_pct=None,
+            meaningful=True,
+        ),
+        dict(
+            kind="category",
+            subject="Writing",
+            method="did",
+            estimate_pct=None,
+            ci_low_pct=None,
+            ci_high_pct=None,
+            meaningful=False,
+        ),
+        dict(
+            kind="category",
+            subject="Writing",
+            method="its",
+            estimate_pct=-20.0,
+            ci_low_pct=-25.0,
+            ci_high_pct=-15.0,
+            meaningful=True,
+        ),
+    ]
+    pairs = figures.compute_delta_pairs(pd.DataFrame(rows), "category")
+    assert pairs.iloc[0]["honest_method"] == "its"
+
+
+def test_published_comparison_matches_only_shared_subjects(filled) -> None:
+    pub = published.read_published_figures()
+    assert {"Writing", "Video Editing & Production", "chatbot_development"} <= set(pub["subject"])
+    deltas = inputs.read_event_deltas(filled, AS_OF)
+    ours = pd.concat([figures.compute_delta_pairs(deltas, k) for k in ("category", "ai_skill")])
+    fig = figures.figure_published_comparison(ours, pub)
+    bloomberry = next(t for t in fig.data if t.name == "published: bloomberry-2024")
+    values = dict(zip(bloomberry.y, bloomberry.x, strict=True))
+    assert values["Writing"] == -33.0 and values["Translation"] == -19.0
+    assert "Other" not in set(fig.data[0].y)
+
+
+def test_postings_per_source_flags_simulated_and_escapes_source(filled) -> None:
+    weekly = inputs.read_postings_per_source_week(filled, AS_OF)
+    fig = secondary_figures.figure_postings_per_source(weekly)
+    names = [t.name for t in fig.data]
+    assert any(n.endswith("(SIMULATED)") for n in names)
+    assert all("<img" not in n for n in names)
+    assert any("&lt;img" in n for n in names)
+    assert sum(int(np.sum(t.y)) for t in fig.data) == 400
+
+
+def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
+    pay = inputs.read_pay_deltas(filled, AS_OF)
+    fig = secondary_figures.figure_pay(pay)
+    assert fig.data[0].name.startswith("Median before")
+    assert len(fig.data[0].x) == len(CATEGORIES) - 1
+    assert "USD per hour" in fig.layout.xaxis.title.text
+    assert inputs.read_exposure(tmp_path / "none.csv") is None
+    path = tmp_path / "exposure.csv"
+    path.write_text("category,exposure\nWriting,0.9\nData Entry,0.7\n")
+    exposure = inputs.read_exposure(path)
+    assert exposure is not None
+    pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
+    scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
+    assert list(scatter.data[0].x) == [0.9, 0.7]
+
+
+def test_headline_names_biggest_movers_with_counts(filled) -> None:
+    deltas = inputs.read_event_deltas(filled, AS_OF)
+    pairs = figures.compute_delta_pairs(deltas, "ai_skill")
+    sentence = headline.render_event_sentence(pairs, deltas, "AI skill")
+    assert "chatbot_development" in sentence and "+2000.0%" in sentence
+    assert "postings before" in sentence and "95% interval" in sentence
+    series = pd.DataFrame(
+        {
+            "date": [AS_OF - dt.timedelta(days=d) for d in range(14)] * 2,
+            "subject": ["Writing"] * 14 + ["Data Entry"] * 14,
+            "n": [20] * 7 + [10] * 7 + [30] * 14,
+        }
+    )
+    changes = headline.compute_week_changes(series, AS_OF)
+    assert changes.iloc[0]["subject"] == "Writing"
+    assert changes.iloc[0]["this_week"] == 140 and changes.iloc[0]["last_week"] == 70
+    text = headline.render_week_sentence(changes, "category")
+    assert "+100.0%" in text and "140 postings" in text
+
+
+def test_gaps_totals_and_rejects(filled) -> None:
+    gaps = inputs.read_coverage_gaps(filled, AS_OF)
+    assert gaps and all(d.day in (3, 4) for d in gaps)
+    totals = inputs.read_totals(filled, AS_OF)
+    assert totals["postings"] == 400 and totals["simulated"] == 100
+    assert 0 < totals["other"] < totals["categorized"] == 400
+    rejects = inputs.read_recent_rejects(filled, AS_OF)
+    assert XSS_IMG in set(rejects["location"])
+    assert inputs.read_simulate_runs(filled) == 1
+    assert len(AI_SKILLS) == 9
