@@ -37,8 +37,11 @@ def read_daily_series(conn: duckdb.DuckDBPyConnection, kind: str, as_of: dt.date
     ).df()
 
 
-def read_event_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
-    """Every method's delta from the newest analysis run on or before `as_of`.
+def read_event_deltas(
+    conn: duckdb.DuckDBPyConnection, as_of: dt.date, event: dt.date = dt.date(2022, 11, 30)
+) -> pd.DataFrame:
+    """Every method's delta for `event` from the newest analysis run on or before `as_of`
+    (analyze stores several events, e.g. ChatGPT and GPT-4: never mix them on one chart).
 
     Columns: event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
     n_before, n_after, meaningful, descriptive, note.
@@ -48,10 +51,11 @@ def read_event_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.Dat
         SELECT event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
                n_before, n_after, meaningful, descriptive, note
         FROM a_event_deltas
-        WHERE as_of = (SELECT max(as_of) FROM a_event_deltas WHERE as_of <= ?)
+        WHERE event_date = ?
+          AND as_of = (SELECT max(as_of) FROM a_event_deltas WHERE as_of <= ? AND event_date = ?)
         ORDER BY kind, subject, method
         """,
-        [as_of],
+        [event, as_of, event],
     ).df()
 
 
@@ -161,10 +165,14 @@ def read_simulate_runs(conn: duckdb.DuckDBPyConnection) -> int:
 
 
 def read_exposure(path: Path = EXPOSURE_CSV) -> pd.DataFrame | None:
-    """The category,exposure file when it exists (exposure is a 0..1 score), else None."""
+    """category, exposure (a 0..1 score) from the exposure file when it exists, else None.
+
+    Reads the shipped analytics/data/exposure.csv (column `exposure_score`) or an analyst's
+    own file with a `category` column and an `exposure` or `exposure_score` column.
+    """
     if not path.exists():
         return None
-    frame = pd.read_csv(path)
+    frame = pd.read_csv(path).rename(columns={"exposure_score": "exposure"})
     if not {"category", "exposure"} <= set(frame.columns):
         return None
-    return frame[["category", "exposure"]]
+    return frame.loc[frame["exposure"].notna(), ["category", "exposure"]]

@@ -92,7 +92,7 @@ def read_report_inputs(
         return ReportInputs(
             category_series=inputs.read_daily_series(conn, "category", as_of),
             skill_series=inputs.read_daily_series(conn, "ai_skill", as_of),
-            deltas=inputs.read_event_deltas(conn, as_of),
+            deltas=inputs.read_event_deltas(conn, as_of, EVENT_DATE),
             pay=inputs.read_pay_deltas(conn, as_of),
             weekly=inputs.read_postings_per_source_week(conn, as_of),
             feeds=inputs.read_feed_health(conn),

@@ -52,6 +52,17 @@ def test_missing_days_are_gaps_not_zeros() -> None:
     assert raw[0] == 5 and np.isnan(raw[1]) and raw[2] == 7
 
 
+def test_a_second_event_never_mixes_into_the_chatgpt_charts(filled) -> None:
+    filled.execute(
+        "INSERT INTO a_event_deltas (event_date, as_of, kind, subject, method, estimate_pct, "
+        "meaningful, computed_at) VALUES ('2023-03-14', ?, 'category', 'Writing', "
+        "'ma_endpoints', 999.0, true, now())",
+        [AS_OF],
+    )
+    pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
+    assert pairs.set_index("subject").loc["Writing", "study_pct"] == pytest.approx(-33.0)
+
+
 def test_delta_pairs_pick_study_and_honest_interval(filled) -> None:
     deltas = inputs.read_event_deltas(filled, AS_OF)
     pairs = figures.compute_delta_pairs(deltas, "category")
@@ -135,6 +146,8 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
     scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
     assert list(scatter.data[0].x) == [0.9, 0.7]
+    shipped = inputs.read_exposure()  # analytics/data/exposure.csv, column exposure_score
+    assert shipped is not None and len(shipped) == 12 and shipped["exposure"].between(0, 1).all()
 
 
 def test_headline_names_biggest_movers_with_counts(filled) -> None:
