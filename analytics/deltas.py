@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.did import compute_did
+from analytics.exposure import compute_least_exposed, read_exposure
 from analytics.its import compute_its, compute_its_placebos
 from analytics.trends import MOVING_AVERAGE_DAYS
 from analytics.windows import (
@@ -29,7 +30,10 @@ from analytics.windows import (
 
 BOOTSTRAP_REPS = 400  # percentile intervals stable to ~0.5 pp at this count
 BOOTSTRAP_BLOCK_DAYS = 14  # two weeks: keeps the weekly cycle and short autocorrelation intact
-DEFAULT_CONTROLS = ("Sales & Business Development", "Video Editing & Production")
+# The least-exposed categories by the shipped exposure file (issue 5's default): today Video
+# Editing & Production, Graphic Design, Back-End Development. A control that AI moved biases
+# `did` by that movement: configure [analytics] controls when you know better.
+DEFAULT_CONTROLS = compute_least_exposed(read_exposure())
 METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
 
 

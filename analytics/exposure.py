@@ -23,6 +23,17 @@ def read_exposure() -> pd.DataFrame:
         return pd.read_csv(f, dtype={"isco08_codes": str, "soc2018_code": str})
 
 
+LEAST_EXPOSED_CONTROLS = 3  # enough categories that one odd control does not steer the sum
+
+
+def compute_least_exposed(
+    exposure: pd.DataFrame, k: int = LEAST_EXPOSED_CONTROLS
+) -> tuple[str, ...]:
+    """The k scored categories least exposed to generative AI: the default DiD controls."""
+    scored = exposure.dropna(subset=["exposure_score"]).sort_values("exposure_score")
+    return tuple(scored["category"].head(k))
+
+
 def compute_exposure_correlation(
     exposure: pd.DataFrame, deltas: pd.DataFrame, method: str = "did"
 ) -> tuple[float | None, int]:

@@ -55,7 +55,8 @@ def test_one_offline_plotly_and_size_budget(report_page) -> None:
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
     assert path.stat().st_size < PAGE_BUDGET_BYTES
     assert path.name == "report-2024-W07.html"
-    assert figure_count(page) == 7  # 2 trends, 2 delta bars, published, pay, per-source
+    # 2 trends, 2 delta bars, published, pay, exposure scatter (shipped scores), per-source
+    assert figure_count(page) == 8
 
 
 def test_simulated_banner_and_sections(report_page) -> None:

@@ -23,20 +23,20 @@ class AnalyticsConfig:
     window_days: int = 364  # before/after window length (52 weeks)
     lag_days: int = 91  # days skipped after the event while an effect ramps in
     base_floor: int = 30  # fewer postings than this in the before window: not meaningful
-    controls: tuple[str, ...] = ("Sales & Business Development", "Video Editing & Production")
+    controls: tuple[str, ...] = ()  # empty: the least-exposed categories (exposure.csv)
     external_series: str = "indeed_postings_index"  # external_series row set for did_external
     external_sector: str = "aggregate"
 
 
 def _settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
-    from analytics.deltas import DeltaSettings
+    from analytics.deltas import DEFAULT_CONTROLS, DeltaSettings
 
     config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
     settings = DeltaSettings(
         window_days=config.window_days,
         lag_days=config.lag_days,
         base_floor=config.base_floor,
-        controls=config.controls,
+        controls=config.controls or DEFAULT_CONTROLS,
         external_series=config.external_series,
         external_sector=config.external_sector,
     )
