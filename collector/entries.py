@@ -81,7 +81,7 @@ def _entry_record(entry: Any, feed_name: str, source: str) -> EntryRecord:
     content_html = content[0].get("value") if content else None
     description = parse_html_text(summary_html or content_html)
     category = CATEGORY_RE.search(description or "")
-    published = parse_posted_on(description) or _struct_time(entry.get("published_parsed"))
+    published = parse_posted_on(description) or _struct_time(dict.get(entry, "published_parsed"))
     tags = tuple(t.get("term") for t in entry.get("tags", []) if t.get("term"))
     return EntryRecord(
         feed_name=feed_name,
@@ -93,7 +93,7 @@ def _entry_record(entry: Any, feed_name: str, source: str) -> EntryRecord:
         summary_html=summary_html,
         content_html=content_html,
         published_at=published,
-        updated_at=_struct_time(entry.get("updated_parsed")),
+        updated_at=_struct_time(dict.get(entry, "updated_parsed")),
         tags=tags,
         platform_category=category.group(1) if category else None,
     )
@@ -112,6 +112,7 @@ def parse_feed_bytes(
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         result.problem = f"{type(exc).__name__}: {exc}"[:500]
-    if not parsed.entries and parsed.get("bozo") and not parsed.get("version"):
+    if not parsed.entries and not parsed.get("version"):
         result.fatal = True
+        result.problem = result.problem or "not an RSS/Atom feed (no feed version, no entries)"
     return result
