@@ -39,6 +39,12 @@ def slow(h: BaseHTTPRequestHandler) -> None:
     send(h, 200, UPWORK)
 
 
+def slow_upwork(h: BaseHTTPRequestHandler) -> None:
+    """The real feed, after a second: a cycle spends most of its time in flight."""
+    time.sleep(1.0)
+    send(h, 200, UPWORK, Content_Type="application/rss+xml; charset=utf-8")
+
+
 def huge(h: BaseHTTPRequestHandler) -> None:
     """50 MB with no Content-Length: the cap must hold while streaming."""
     h.send_response(200)
@@ -69,6 +75,7 @@ ROUTES: dict[str, Route] = {
     "/truncated.rss": recorded("truncated.xml"),
     "/notxml.rss": recorded("not_xml.html", "text/html"),
     "/huge.rss": huge,
+    "/slowupwork.rss": slow_upwork,
     "/bomb.rss": recorded("billion_laughs.xml"),
     "/charset.rss": recorded("wrong_charset.xml", "application/rss+xml; charset=utf-8"),
 }
@@ -103,10 +110,10 @@ def feed_server() -> Iterator[str]:
         server.server_close()
 
 
-def feeds_toml(base: str, names: list[str]) -> str:
+def feeds_toml(base: str, names: list[str], minutes: float = 1) -> str:
     """A feeds.toml listing routes by name (the path without '/' and '.rss')."""
     return "".join(
         f'[[feed]]\nname = "{n}"\nurl = "{base}/{n}.rss"\nkind = "rss"\n'
-        f'source = "test"\nmin_interval_minutes = 1\n\n'
+        f'source = "test"\nmin_interval_minutes = {minutes}\n\n'
         for n in names
     )
