@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import calendar
+import html as html_lib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
@@ -32,32 +32,28 @@ class ParsedFeed:
     fatal: bool = False  # nothing usable at all (not a feed)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+# "<script>x()</script>" / "<style>p{}</style>" -> "" (their content is not text)
+SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+# "<br />", "</p>", "<li class=x>" -> a line break
+BLOCK_TAG_RE = re.compile(r"</?(?:" + "|".join(sorted(BLOCK_TAGS)) + r")\b[^>]*>", re.I)
+# "<b>", "<a href=\"x\">", "<!-- c -->" -> ""
+ANY_TAG_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+# "  a \t b " -> " a b "
+SPACES_RE = re.compile(r"[ \t\r\f\v\xa0]+")
 
 
 def parse_html_text(html: str | None) -> str | None:
-    """Plain text from HTML, line breaks kept: "<b>Budget</b>: $1,500<br />" -> "Budget: $1,500"."""
+    """Plain text from HTML, line breaks kept: "<b>Budget</b>: $1,500<br />" -> "Budget: $1,500".
+
+    Regexes rather than an HTML parser: 4x faster on feed snippets, and the text only feeds
+    searches and the footer parsers (the HTML itself is kept verbatim).
+    """
     if html is None:
         return None
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    text = "".join(extractor.parts).replace("\xa0", " ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    text = SCRIPT_RE.sub("", html)
+    text = BLOCK_TAG_RE.sub("\n", text)
+    text = html_lib.unescape(ANY_TAG_RE.sub("", text))
+    lines = (SPACES_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line) or None
 
 
