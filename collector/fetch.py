@@ -23,6 +23,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # 10 MiB: the largest real job feed is well u
 MAX_CONCURRENT_FETCHES = 4  # few feeds per site; be gentle
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 20.0
+TOTAL_TIMEOUT_FACTOR = 3  # a body trickling in slower than 3 read timeouts in all is a timeout
 BACKOFF_BASE_S = 300.0  # first retry after a transient failure: 5 minutes ...
 BACKOFF_MAX_S = 24 * 3600.0  # ... doubling up to a day
 RETRY_AFTER_MAX_S = 7 * 24 * 3600.0  # ignore absurd Retry-After values beyond a week
@@ -104,6 +105,11 @@ def compute_next_poll(
     return now + timedelta(seconds=wait)
 
 
+def read_timeout_s(client: httpx.Client) -> float:
+    """The client's read timeout in seconds (READ_TIMEOUT_S when unset)."""
+    return client.timeout.read or READ_TIMEOUT_S
+
+
 def _conditional_headers(feed: FeedRow) -> dict[str, str]:
     headers = {
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
@@ -140,7 +146,12 @@ def fetch_feed(
                     raise RetryableFetchError(f"body of {declared} bytes exceeds {max_bytes}")
                 chunks: list[bytes] = []
                 size = 0
+                deadline = start + TOTAL_TIMEOUT_FACTOR * read_timeout_s(client)
                 for chunk in response.iter_bytes():
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout(
+                            f"body still arriving after {deadline - start:.0f}s"
+                        )
                     size += len(chunk)
                     if size > max_bytes:
                         raise RetryableFetchError(f"body exceeds {max_bytes} bytes")

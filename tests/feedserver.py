@@ -45,6 +45,21 @@ def slow_upwork(h: BaseHTTPRequestHandler) -> None:
     send(h, 200, UPWORK, Content_Type="application/rss+xml; charset=utf-8")
 
 
+def trickle(h: BaseHTTPRequestHandler) -> None:
+    """A body that keeps arriving, a little every 0.2 s: each read is quick, the whole is not."""
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Connection", "close")
+    h.end_headers()
+    try:
+        for _ in range(20):
+            h.wfile.write(b"<!-- still coming -->\n")
+            h.wfile.flush()
+            time.sleep(0.2)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 def huge(h: BaseHTTPRequestHandler) -> None:
     """50 MB with no Content-Length: the cap must hold while streaming."""
     h.send_response(200)
@@ -75,6 +90,7 @@ ROUTES: dict[str, Route] = {
     "/truncated.rss": recorded("truncated.xml"),
     "/notxml.rss": recorded("not_xml.html", "text/html"),
     "/huge.rss": huge,
+    "/trickle.rss": trickle,
     "/slowupwork.rss": slow_upwork,
     "/bomb.rss": recorded("billion_laughs.xml"),
     "/charset.rss": recorded("wrong_charset.xml", "application/rss+xml; charset=utf-8"),

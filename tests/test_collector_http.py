@@ -13,7 +13,7 @@ from tests.conftest import T0
 from tests.feedserver import Handler, feed_server, feeds_toml
 
 HOSTILE = ["upwork", "slow", "ratelimited", "error", "gone", "missing", "truncated", "notxml",
-           "huge", "bomb", "charset"]  # fmt: skip
+           "huge", "bomb", "charset", "trickle"]  # fmt: skip
 
 
 def health(db_path: Path) -> dict[str, tuple]:
@@ -47,6 +47,7 @@ def test_hostile_feeds_keep_going_with_right_health(db_path: Path, tmp_path: Pat
         assert h["truncated"][0] == "ok"  # salvaged entries, problem recorded as a reject
         assert h["notxml"][0] == "failing" and "NotAFeed" in h["notxml"][3]
         assert h["huge"][0] == "failing" and "TooLarge" in h["huge"][3]
+        assert h["trickle"][0] == "failing" and "Timeout" in h["trickle"][3]
         assert h["bomb"][0] == "ok" and h["charset"][0] == "ok"
         assert first.counts["feeds_gone"] == 2
         assert first.counts["feeds_ok"] == 4
