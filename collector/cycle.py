@@ -18,8 +18,8 @@ import duckdb
 
 from collector.entries import parse_feed_bytes
 from collector.feeds import FeedSpec
-from collector.fetch import READ_TIMEOUT_S, FetchResult, compute_next_poll, fetch_feeds
-from collector.spool import Batch, read_spool, write_spool
+from collector.fetch import READ_TIMEOUT_S, FetchResult, compute_next_poll, fetch_feeds_iter
+from collector.spool import Batch, read_batch, read_spool_groups, write_spool
 from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, transaction
 from warehouse.feed_state import FetchOutcome, read_due_feeds, save_feed_specs, save_fetch_outcome
 from warehouse.postings import save_entries, save_reject
@@ -101,28 +101,39 @@ def compute_batch(results: Sequence[FetchResult], started_at: datetime) -> Batch
     return batch
 
 
-def save_batch_run(conn: duckdb.DuckDBPyConnection, batch: Batch, finished_at: datetime) -> dict:
-    """Store a batch as one collection run inside one transaction; returns the run counters."""
+def save_group_run(
+    conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], finished_at: datetime
+) -> dict[str, int]:
+    """Store one cycle's spooled parts as one collection run in ONE transaction, a part
+    (one feed's page) at a time so memory stays bounded; returns the run counters."""
+    counts = dict.fromkeys(("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"), 0)
+    counts |= {"entries_seen": 0, "postings_new": 0, "rejects": 0}
     with transaction(conn):
-        run_id = start_run(conn, batch.kind, batch.started_at)
-        saved = save_entries(conn, run_id, batch.entries, batch.started_at)
-        counts = {"entries_seen": saved.seen, "postings_new": saved.new_postings}
-        counts["rejects"] = saved.rejected + len(batch.problems)
-        for name in ("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"):
-            counts[name] = 0
-        for o in batch.outcomes:
-            o = FetchOutcome(**{**o.__dict__, "entries_new": saved.new_by_feed.get(o.feed_name, 0)})
-            if batch.kind == "poll":
-                save_fetch_outcome(conn, run_id, o)
-            counts[OUTCOME_COUNTER.get(o.outcome, "feeds_failed")] += 1
-        for origin, stage, reason in batch.problems:
-            save_reject(
-                conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
-                location=None, reason=reason,
-            )  # fmt: skip
+        run_id = 0
+        for i, path in enumerate(paths):
+            batch = read_batch(path)
+            if i == 0:
+                kind = batch.kind
+                run_id = start_run(conn, batch.kind, batch.started_at)
+            saved = save_entries(conn, run_id, batch.entries, batch.started_at)
+            counts["entries_seen"] += saved.seen
+            counts["postings_new"] += saved.new_postings
+            counts["rejects"] += saved.rejected + len(batch.problems)
+            for o in batch.outcomes:
+                new = saved.new_by_feed.get(o.feed_name, 0)
+                o = FetchOutcome(**{**o.__dict__, "entries_new": new})
+                if batch.kind == "poll":
+                    save_fetch_outcome(conn, run_id, o)
+                counts[OUTCOME_COUNTER.get(o.outcome, "feeds_failed")] += 1
+            for origin, stage, reason in batch.problems:
+                save_reject(
+                    conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
+                    location=None, reason=reason,
+                )  # fmt: skip
         failed = counts["feeds_failed"] + counts["feeds_gone"]
         status = "ok" if not failed else ("partial" if counts["feeds_ok"] else "failed")
         finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts)
+    log.debug("stored %d spool part(s) of a %s cycle as run %d", len(paths), kind, run_id)
     return {"run_id": run_id, **counts}
 
 
@@ -130,19 +141,20 @@ def store_spool(
     db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS,
 ) -> CycleSummary:  # fmt: skip
-    """Store every spooled batch (oldest first), each in its own transaction, then publish the
-    snapshot. A spool file is deleted only after its transaction committed."""
+    """Store every spooled cycle (oldest first), each in its own transaction, then publish
+    the snapshot. Spool files are deleted only after their transaction committed."""
     summary = CycleSummary()
     start = time.monotonic()
-    pending = list(read_spool(spool_dir))
+    groups = read_spool_groups(spool_dir)
     with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
-        for path, batch in pending:
-            counts = save_batch_run(conn, batch, now)
+        for paths in groups:
+            counts = save_group_run(conn, paths, now)
             summary.runs.append(counts.pop("run_id"))
             for k, v in counts.items():
                 summary.counts[k] += v
-            path.unlink()
-        if snapshot and pending:
+            for path in paths:
+                path.unlink()
+        if snapshot and groups:
             publish_snapshot(conn, db_path)
     summary.store_seconds = time.monotonic() - start
     return summary
@@ -158,7 +170,7 @@ def run_cycle(
     snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS,
 ) -> CycleSummary:
-    """Plan, fetch, spool and store one cycle at `now`."""
+    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle."""
     with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
         with transaction(conn):
             save_feed_specs(
@@ -168,13 +180,19 @@ def run_cycle(
             )
         due = read_due_feeds(conn, now, [s.name for s in specs])
     start = time.monotonic()
-    results = fetch_feeds(due, now, timeout_s=timeout_s)
+    for part, result in enumerate(fetch_feeds_iter(due, now, timeout_s=timeout_s)):
+        write_spool(spool_dir, compute_batch([result], now), part)
     fetch_seconds = time.monotonic() - start
-    if due:
-        write_spool(spool_dir, compute_batch(results, now))
     summary = store_spool(db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds)
     summary.fetch_seconds = fetch_seconds
     return summary
+
+
+def write_file_spool(spool_dir: Path, paths: Sequence[Path], now: datetime,
+                     source: str | None = None) -> None:  # fmt: skip
+    """Spool recorded files as one 'file' cycle, one part per file."""
+    for part, path in enumerate(paths):
+        write_spool(spool_dir, compute_file_batch([path], now, source), part)
 
 
 def compute_file_source(links: Sequence[str | None]) -> str:

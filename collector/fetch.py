@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -190,6 +190,22 @@ def make_client(timeout_s: float = READ_TIMEOUT_S) -> httpx.Client:
         timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
         limits=httpx.Limits(max_connections=MAX_CONCURRENT_FETCHES),
     )
+
+
+def fetch_feeds_iter(
+    feeds: Sequence[FeedRow],
+    now: datetime,
+    *,
+    timeout_s: float = READ_TIMEOUT_S,
+    max_bytes: int = MAX_BODY_BYTES,
+    concurrency: int = MAX_CONCURRENT_FETCHES,
+) -> Iterator[FetchResult]:
+    """Like fetch_feeds, but yields each result (in the order given) so the caller can parse
+    and spool one body at a time instead of holding them all."""
+    if not feeds:
+        return
+    with make_client(timeout_s) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
+        yield from pool.map(lambda f: fetch_feed(client, f, now, max_bytes), feeds)
 
 
 def fetch_feeds(

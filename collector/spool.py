@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -73,11 +72,15 @@ def parse_batch(text: str) -> Batch:
     )
 
 
-def write_spool(spool_dir: Path, batch: Batch) -> Path:
-    """Write `batch` durably under `spool_dir` (tmp file, fsync, rename) and return its path."""
+def write_spool(spool_dir: Path, batch: Batch, part: int = 0) -> Path:
+    """Write `batch` durably under `spool_dir` (tmp file, fsync, rename) and return its path.
+
+    A cycle writes one part per feed (pages bound the memory); its parts share a group name
+    and are stored together in one transaction.
+    """
     spool_dir.mkdir(parents=True, exist_ok=True)
     stamp = batch.started_at.strftime("%Y%m%dT%H%M%S%fZ")
-    target = spool_dir / f"{stamp}-{os.getpid()}-{batch.kind}{SPOOL_SUFFIX}"
+    target = spool_dir / f"{stamp}-{os.getpid()}-{batch.kind}-{part:06d}{SPOOL_SUFFIX}"
     tmp = spool_dir / f".{target.name}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(render_batch(batch))
@@ -87,9 +90,20 @@ def write_spool(spool_dir: Path, batch: Batch) -> Path:
     return target
 
 
-def read_spool(spool_dir: Path) -> Iterator[tuple[Path, Batch]]:
-    """Leftover batches, oldest first (names sort by time)."""
+def read_spool_groups(spool_dir: Path) -> list[list[Path]]:
+    """Leftover batch files grouped by the cycle that wrote them, oldest cycle first.
+
+    "20240513T120000000000Z-42-poll-000003.batch.json" belongs to group
+    "20240513T120000000000Z-42-poll".
+    """
     if not spool_dir.is_dir():
-        return
+        return []
+    groups: dict[str, list[Path]] = {}
     for path in sorted(spool_dir.glob(f"*{SPOOL_SUFFIX}")):
-        yield path, parse_batch(path.read_text(encoding="utf-8"))
+        groups.setdefault(path.name.rsplit("-", 1)[0], []).append(path)
+    return [groups[k] for k in sorted(groups)]
+
+
+def read_batch(path: Path) -> Batch:
+    """One spooled batch file."""
+    return parse_batch(path.read_text(encoding="utf-8"))

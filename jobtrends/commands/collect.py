@@ -61,15 +61,14 @@ def collect(
 
     Prints the summary: feeds ok / not modified / failed / gone, entries seen, new postings.
     """
-    from collector.cycle import compute_file_batch, run_cycle, store_spool
-    from collector.spool import write_spool
+    from collector.cycle import run_cycle, store_spool, write_file_spool
 
     db_path = db or app.core.db
     spool = db_path.parent / "spool"
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)
     if files:
-        write_spool(spool, compute_file_batch(files, now, source))
+        write_file_spool(spool, files, now, source)
         summary = store_spool(db_path, spool, now)
     elif once:
         summary = run_cycle(db_path, spool, feed_specs(app, feeds), now)
