@@ -205,7 +205,10 @@ def fetch_feeds_iter(
     if not feeds:
         return
     with make_client(timeout_s) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
-        yield from pool.map(lambda f: fetch_feed(client, f, now, max_bytes), feeds)
+        # A window of `concurrency` feeds at a time: at most that many bodies wait in memory.
+        for i in range(0, len(feeds), concurrency):
+            window = feeds[i : i + concurrency]
+            yield from pool.map(lambda f: fetch_feed(client, f, now, max_bytes), window)
 
 
 def fetch_feeds(
