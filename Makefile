@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ./data/jobtrends.duckdb
 
-.PHONY: run test lint typecheck pytest bench validate clean
+.PHONY: run test lint typecheck pytest bench bench-collect validate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+bench-collect: $(STAMP)
+	for n in 10000 50000 100000; do $(BIN)/jobtrends bench collect --items $$n; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -57,7 +57,7 @@ class CycleSummary:
             f"feeds ok={c['feeds_ok']} not_modified={c['feeds_not_modified']} "
             f"failed={c['feeds_failed']} gone={c['feeds_gone']} "
             f"entries_seen={c['entries_seen']} postings_new={c['postings_new']} "
-            f"rejects={c['rejects']} fetch_s={self.fetch_seconds:.2f} "
+            f"rejects={c['rejects']} fetch_parse_s={self.fetch_seconds:.2f} "
             f"store_s={self.store_seconds:.2f}"
         )
 

@@ -106,7 +106,7 @@ def bench_collect(n_items: int) -> None:
     fp = n_items / parse_s
     click.echo(
         f"items={n_items} end_to_end={e2e:,.0f}/s feedparser_only={fp:,.0f}/s "
-        f"overhead={fp / e2e:.2f}x (fetch {summary.fetch_seconds:.1f}s, "
+        f"overhead={fp / e2e:.2f}x (fetch+parse+spool {summary.fetch_seconds:.1f}s, "
         f"store {summary.store_seconds:.1f}s, total {total_s:.1f}s) peak_rss={peak_mb:,.0f}MB"
     )
 
