@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= ./data/jobtrends.duckdb
 
-.PHONY: run test lint typecheck pytest bench validate clean
+.PHONY: run test lint typecheck pytest bench bench-collect validate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,18 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# Every benchmark, printing numbers (about 15 minutes on 2 cores); the README quotes them.
+bench: $(STAMP)
+	for n in 10000 50000 100000; do $(BIN)/jobtrends bench collect --items $$n; done
+	$(BIN)/jobtrends bench enrich --postings 1000000
+	$(BIN)/jobtrends bench ingest
+	$(BIN)/jobtrends bench aggregate
+	$(BIN)/jobtrends bench analyze --postings 5000000
+	$(BIN)/python -m tests.bench_report 5000000
+
+bench-collect: $(STAMP)
+	for n in 10000 50000 100000; do $(BIN)/jobtrends bench collect --items $$n; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -34,7 +34,7 @@ def configure_logging(verbose: bool) -> None:
         stream=sys.stderr,
         force=True,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
+    for noisy in ("httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

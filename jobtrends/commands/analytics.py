@@ -28,7 +28,7 @@ class AnalyticsConfig:
     external_sector: str = "aggregate"
 
 
-def _settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
+def analytics_settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
     from analytics.deltas import DEFAULT_CONTROLS, DeltaSettings
 
     config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
@@ -66,7 +66,7 @@ def analyze(
     from analytics.analyze import analyze_warehouse
     from warehouse.db import open_warehouse
 
-    config, settings = _settings(app)
+    config, settings = analytics_settings(app)
     day = as_of.date() if as_of else _today()
     events = [date.fromisoformat(e) for e in config.events]
     with open_warehouse(app.core.db) as conn:
@@ -253,7 +253,7 @@ def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> Non
         compute_validation,
     )
 
-    _config, settings = _settings(app)
+    _config, settings = analytics_settings(app)
     if simulator:
         from analytics.validate_simulated import compute_simulated_validation
 

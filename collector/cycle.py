@@ -1,0 +1,227 @@
+"""One collection cycle: plan (which feeds are due), fetch, parse, spool, store in ONE
+transaction, delete the spool file, publish the analysts' snapshot.
+
+Leftover spool files (a killed cycle, a lock that outlasted the wait) are stored first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+
+from collector.entries import parse_feed_bytes
+from collector.feeds import FeedSpec
+from collector.fetch import READ_TIMEOUT_S, FetchResult, compute_next_poll, fetch_feeds_iter
+from collector.spool import Batch, read_batch, read_spool_groups, write_spool
+from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, transaction
+from warehouse.feed_state import FetchOutcome, read_due_feeds, save_feed_specs, save_fetch_outcome
+from warehouse.postings import save_entries, save_reject
+from warehouse.runs import finish_run, start_run
+from warehouse.snapshot import publish_snapshot
+
+log = logging.getLogger("collector.cycle")
+
+OUTCOME_COUNTER = {
+    "ok": "feeds_ok",
+    "not_modified": "feeds_not_modified",
+    "retry": "feeds_failed",
+    "failed": "feeds_failed",
+    "gone": "feeds_gone",
+}
+
+
+@dataclass
+class CycleSummary:
+    """What a cycle (or an import) stored, summed over every batch it committed."""
+
+    runs: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: (
+            dict.fromkeys(("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"), 0)
+            | {"entries_seen": 0, "postings_new": 0, "rejects": 0}
+        )
+    )
+    fetch_seconds: float = 0.0
+    store_seconds: float = 0.0
+
+    def render(self) -> str:
+        c = self.counts
+        return (
+            f"feeds ok={c['feeds_ok']} not_modified={c['feeds_not_modified']} "
+            f"failed={c['feeds_failed']} gone={c['feeds_gone']} "
+            f"entries_seen={c['entries_seen']} postings_new={c['postings_new']} "
+            f"rejects={c['rejects']} fetch_parse_s={self.fetch_seconds:.2f} "
+            f"store_s={self.store_seconds:.2f}"
+        )
+
+
+def compute_batch(results: Sequence[FetchResult], started_at: datetime) -> Batch:
+    """Parse fetched bodies into one batch with a FetchOutcome per feed (pure)."""
+    batch = Batch(kind="poll", started_at=started_at)
+    for r in results:
+        outcome, error_class, error_message = r.outcome, r.error_class, r.error_message
+        entries_seen = 0
+        if r.outcome == "ok":
+            parsed = parse_feed_bytes(r.body, r.feed.name, r.feed.source, r.headers)
+            entries_seen = len(parsed.entries)
+            batch.entries.extend(parsed.entries)
+            if parsed.fatal:
+                outcome, error_class, error_message = "failed", "NotAFeed", parsed.problem
+            elif parsed.problem:
+                error_class, error_message = "Malformed XML", parsed.problem
+            if parsed.problem:
+                batch.problems.append((r.feed.name, "parse", parsed.problem))
+        failures = r.feed.consecutive_failures
+        batch.outcomes.append(
+            FetchOutcome(
+                feed_name=r.feed.name,
+                fetched_at=r.fetched_at,
+                url=r.feed.url,
+                outcome=outcome,
+                http_status=r.status,
+                bytes=len(r.body),
+                duration_ms=round(r.duration_ms, 1),
+                entries_seen=entries_seen,
+                error_class=error_class,
+                error_message=(error_message or "")[:1000] or None,
+                etag=r.headers.get("etag"),
+                last_modified=r.headers.get("last-modified"),
+                next_poll_at=compute_next_poll(
+                    outcome, r.fetched_at, r.feed.min_interval_s, failures, r.retry_after_s
+                ),
+            )
+        )
+    return batch
+
+
+def save_group_run(
+    conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], finished_at: datetime
+) -> dict[str, int]:
+    """Store one cycle's spooled parts as one collection run in ONE transaction, a part
+    (one feed's page) at a time so memory stays bounded; returns the run counters."""
+    counts = dict.fromkeys(("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"), 0)
+    counts |= {"entries_seen": 0, "postings_new": 0, "rejects": 0}
+    with transaction(conn):
+        run_id = 0
+        for i, path in enumerate(paths):
+            batch = read_batch(path)
+            if i == 0:
+                kind = batch.kind
+                run_id = start_run(conn, batch.kind, batch.started_at)
+            saved = save_entries(conn, run_id, batch.entries, batch.started_at)
+            counts["entries_seen"] += saved.seen
+            counts["postings_new"] += saved.new_postings
+            counts["rejects"] += saved.rejected + len(batch.problems)
+            for o in batch.outcomes:
+                new = saved.new_by_feed.get(o.feed_name, 0)
+                o = FetchOutcome(**{**o.__dict__, "entries_new": new})
+                if batch.kind == "poll":
+                    save_fetch_outcome(conn, run_id, o)
+                counts[OUTCOME_COUNTER.get(o.outcome, "feeds_failed")] += 1
+            for origin, stage, reason in batch.problems:
+                save_reject(
+                    conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
+                    location=None, reason=reason,
+                )  # fmt: skip
+        failed = counts["feeds_failed"] + counts["feeds_gone"]
+        status = "ok" if not failed else ("partial" if counts["feeds_ok"] else "failed")
+        finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts)
+    log.debug("stored %d spool part(s) of a %s cycle as run %d", len(paths), kind, run_id)
+    return {"run_id": run_id, **counts}
+
+
+def store_spool(
+    db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+) -> CycleSummary:  # fmt: skip
+    """Store every spooled cycle (oldest first), each in its own transaction, then publish
+    the snapshot. Spool files are deleted only after their transaction committed."""
+    summary = CycleSummary()
+    start = time.monotonic()
+    groups = read_spool_groups(spool_dir)
+    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+        for paths in groups:
+            counts = save_group_run(conn, paths, now)
+            summary.runs.append(counts.pop("run_id"))
+            for k, v in counts.items():
+                summary.counts[k] += v
+            for path in paths:
+                path.unlink()
+        if snapshot and groups:
+            publish_snapshot(conn, db_path)
+    summary.store_seconds = time.monotonic() - start
+    return summary
+
+
+def run_cycle(
+    db_path: Path,
+    spool_dir: Path,
+    specs: Sequence[FeedSpec],
+    now: datetime,
+    *,
+    timeout_s: float = READ_TIMEOUT_S,
+    snapshot: bool = True,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+) -> CycleSummary:
+    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle."""
+    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+        with transaction(conn):
+            save_feed_specs(
+                conn,
+                [(s.name, s.url, s.kind, s.source, s.min_interval_s, s.enabled) for s in specs],
+                now,
+            )
+        due = read_due_feeds(conn, now, [s.name for s in specs])
+    start = time.monotonic()
+    for part, result in enumerate(fetch_feeds_iter(due, now, timeout_s=timeout_s)):
+        write_spool(spool_dir, compute_batch([result], now), part)
+    fetch_seconds = time.monotonic() - start
+    summary = store_spool(db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds)
+    summary.fetch_seconds = fetch_seconds
+    return summary
+
+
+def write_file_spool(spool_dir: Path, paths: Sequence[Path], now: datetime,
+                     source: str | None = None) -> None:  # fmt: skip
+    """Spool recorded files as one 'file' cycle, one part per file."""
+    for part, path in enumerate(paths):
+        write_spool(spool_dir, compute_file_batch([path], now, source), part)
+
+
+def compute_file_source(links: Sequence[str | None]) -> str:
+    """The site a recorded file came from, by its entries' link host:
+    "https://www.upwork.com/jobs/..." -> "upwork"; no links -> "file"."""
+    for link in links:
+        host = urlsplit(link or "").hostname or ""
+        parts = host.removeprefix("www.").split(".")
+        if len(parts) >= 2:
+            return parts[-2]
+    return "file"
+
+
+def compute_file_batch(paths: Sequence[Path], now: datetime, source: str | None = None) -> Batch:
+    """Recorded RSS/Atom files as one batch, stored exactly as if fetched (feed = file stem)."""
+    batch = Batch(kind="file", started_at=now)
+    for path in paths:
+        body = path.read_bytes()
+        first = parse_feed_bytes(body, path.stem, source or "file")
+        file_source = source or compute_file_source([e.link for e in first.entries[:5]])
+        parsed = parse_feed_bytes(body, path.stem, file_source) if not source else first
+        batch.entries.extend(parsed.entries)
+        if parsed.problem:
+            batch.problems.append((str(path), "parse", parsed.problem))
+        batch.outcomes.append(
+            FetchOutcome(
+                feed_name=path.stem, fetched_at=now, url=path.resolve().as_uri(),
+                outcome="failed" if parsed.fatal else "ok", bytes=len(body),
+                entries_seen=len(parsed.entries),
+            )
+        )  # fmt: skip
+    return batch

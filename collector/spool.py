@@ -1,0 +1,109 @@
+"""The spool: a fetched-and-parsed batch is written to disk (atomic rename) before the
+warehouse is opened, and deleted only after its transaction commits. A SIGKILL, a crash or an
+analyst's lock that outlasts the wait therefore loses nothing: the next cycle stores it first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warehouse.feed_state import FetchOutcome
+from warehouse.postings import EntryRecord
+
+SPOOL_SUFFIX = ".batch.json"
+
+
+@dataclass
+class Batch:
+    """Everything one cycle (or one file import) wants to store in one transaction."""
+
+    kind: str  # 'poll' | 'file' (collection_runs.kind)
+    started_at: datetime
+    outcomes: list[FetchOutcome] = field(default_factory=list)
+    entries: list[EntryRecord] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, stage, reason)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot spool {type(value).__name__}")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if set(obj) == {"$dt"}:
+        return datetime.fromisoformat(obj["$dt"])
+    return obj
+
+
+def render_batch(batch: Batch) -> str:
+    """The batch as JSON text (datetimes as ISO strings with their UTC offset)."""
+    return json.dumps(
+        {
+            "kind": batch.kind,
+            "started_at": batch.started_at,
+            "outcomes": [dataclasses.asdict(o) for o in batch.outcomes],
+            "entries": [dataclasses.asdict(e) for e in batch.entries],
+            "problems": batch.problems,
+        },
+        default=_encode,
+        ensure_ascii=False,
+    )
+
+
+def parse_batch(text: str) -> Batch:
+    """The inverse of render_batch."""
+    data = json.loads(text, object_hook=_decode)
+    entries = [EntryRecord(**{**e, "tags": tuple(e["tags"])}) for e in data["entries"]]
+    return Batch(
+        kind=data["kind"],
+        started_at=data["started_at"],
+        outcomes=[FetchOutcome(**o) for o in data["outcomes"]],
+        entries=entries,
+        problems=[(p[0], p[1], p[2]) for p in data["problems"]],
+    )
+
+
+def write_spool(spool_dir: Path, batch: Batch, part: int = 0) -> Path:
+    """Write `batch` durably under `spool_dir` (tmp file, fsync, rename) and return its path.
+
+    A cycle writes one part per feed (pages bound the memory); its parts share a group name
+    and are stored together in one transaction.
+    """
+    spool_dir.mkdir(parents=True, exist_ok=True)
+    stamp = batch.started_at.strftime("%Y%m%dT%H%M%S%fZ")
+    target = spool_dir / f"{stamp}-{os.getpid()}-{batch.kind}-{part:06d}{SPOOL_SUFFIX}"
+    tmp = spool_dir / f".{target.name}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(render_batch(batch))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+    return target
+
+
+def read_spool_groups(spool_dir: Path) -> list[list[Path]]:
+    """Leftover batch files grouped by the cycle that wrote them, oldest cycle first.
+
+    "20240513T120000000000Z-42-poll-000003.batch.json" belongs to group
+    "20240513T120000000000Z-42-poll".
+    """
+    if not spool_dir.is_dir():
+        return []
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(spool_dir.glob(f"*{SPOOL_SUFFIX}")):
+        groups.setdefault(path.name.rsplit("-", 1)[0], []).append(path)
+    return [groups[k] for k in sorted(groups)]
+
+
+def read_batch(path: Path) -> Batch:
+    """One spooled batch file."""
+    return parse_batch(path.read_text(encoding="utf-8"))

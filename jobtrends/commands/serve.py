@@ -1,0 +1,50 @@
+"""`jobtrends serve`: the always-on service."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from jobtrends.cli import AppContext
+from jobtrends.commands.analytics import analytics_settings
+from jobtrends.commands.collect import feed_specs
+
+
+@click.command()
+@click.option(
+    "--feeds",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="feeds.toml [env JOBTRENDS_FEEDS; default: the bundled list].",
+)
+@click.option("--interval", type=float, default=None, help="Minutes between cycles.")
+@click.pass_obj
+def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
+    """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
+    each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
+    and at first start. SIGTERM/SIGINT stop it within a few seconds."""
+    from jobtrends.config import ConfigError, ServiceConfig, fill
+    from jobtrends.service import run_forever
+    from jobtrends.wiring import build_service
+
+    try:
+        config = fill(
+            ServiceConfig, "service", app.toml, app.environ, {"interval_minutes": interval}
+        )
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    analytics, settings = analytics_settings(app)
+    service = build_service(
+        app.core,
+        config,
+        feed_specs(app, feeds),
+        events=[date.fromisoformat(e) for e in analytics.events],
+        settings=settings,
+    )
+    sys.exit(run_forever(service))
+
+
+COMMANDS = [serve]

@@ -1,0 +1,92 @@
+"""`jobtrends collect`, `jobtrends feeds` and the service's hooks, on a real warehouse."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from analytics.deltas import DeltaSettings
+from collector.feeds import FeedListError, parse_feed_list, read_feed_list
+from jobtrends.cli import cli
+from jobtrends.config import CoreConfig, ServiceConfig
+from jobtrends.wiring import build_service
+from tests.feedserver import RECORDED, feed_server, feeds_toml
+from warehouse.snapshot import snapshot_path_for
+
+UPWORK_FILE = RECORDED / "upwork_powerbi_2024-05-16.xml"
+
+
+def test_from_file_twice_adds_no_duplicates(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", str(db), "collect", "--from-file", str(UPWORK_FILE)])
+    assert first.exit_code == 0, first.output
+    assert "postings_new=30" in first.output
+    again = runner.invoke(cli, ["collect", "--db", str(db), "--from-file", str(UPWORK_FILE)])
+    assert "entries_seen=30 postings_new=0" in again.output
+    with duckdb.connect(str(db), read_only=True) as c:
+        row = c.execute(
+            "SELECT count(*), max(times_seen), count(platform_category), min(source) FROM postings"
+        ).fetchone()
+    assert row == (30, 2, 30, "upwork")
+
+
+def test_collect_once_and_feeds_table(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with feed_server() as base:
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(feeds_toml(base, ["upwork", "gone"]))
+        runner = CliRunner()
+        result = runner.invoke(
+            cli, ["--db", str(db), "collect", "--once"], env={"JOBTRENDS_FEEDS": str(feeds)}
+        )
+        assert result.exit_code == 0, result.output
+        assert "ok=1 not_modified=0 failed=0 gone=1" in result.output
+    table = CliRunner().invoke(cli, ["--db", str(db), "feeds"])
+    lines = table.output.splitlines()
+    assert lines[0].split()[:3] == ["feed", "health", "fails"]
+    gone = next(line for line in lines if line.startswith("gone"))
+    assert " gone " in gone and "HTTP 410" in gone
+    upwork = next(line for line in lines if line.startswith("upwork"))
+    assert " ok " in upwork and " 30 " in upwork
+
+
+def test_bundled_feed_list_and_errors() -> None:
+    specs = read_feed_list()
+    by_name = {s.name: s for s in specs}
+    assert by_name["remotive"].min_interval_s >= 6 * 3600  # at most 4 polls a day
+    assert by_name["jobicy-freelance"].min_interval_s >= 3600
+    assert "freelance" in by_name["jobicy-freelance"].url
+    with pytest.raises(FeedListError, match=r"x.toml: \[\[feed\]\] #1 \('a'\): field 'url'"):
+        parse_feed_list('[[feed]]\nname = "a"\nkind = "rss"\nsource = "s"\n', "x.toml")
+    with pytest.raises(FeedListError, match="x.toml: not valid TOML"):
+        parse_feed_list("[[feed]\n", "x.toml")
+
+
+def test_production_service_collects_enriches_analyzes_and_snapshots(tmp_path: Path) -> None:
+    core = CoreConfig(db=tmp_path / "w.duckdb")
+    with feed_server() as base:
+        specs = parse_feed_list(feeds_toml(base, ["upwork"]), "t.toml")
+        service = build_service(
+            core,
+            ServiceConfig(report_at_start=False),
+            specs,
+            events=[date(2022, 11, 30)],
+            settings=DeltaSettings(),
+        )
+        service.run_cycle()
+        service.run_cycle()
+    snapshot = snapshot_path_for(core.db)
+    with duckdb.connect(str(snapshot), read_only=True) as c:
+        assert c.execute("SELECT count(*) FROM postings").fetchone() == (30,)
+        # every posting tagged by the enrich step, and counted by the analyze step
+        assert c.execute("SELECT count(*) FROM posting_categories").fetchone() == (30,)
+        assert c.execute("SELECT count(*) FROM posting_pay").fetchone() == (30,)
+        assert c.execute("SELECT sum(n) FROM a_daily_counts WHERE kind = 'all'").fetchone() == (30,)
+        # the second cycle came inside the feed's polling limit: nothing due, nothing stored
+        runs = c.execute("SELECT count(*) FROM collection_runs WHERE kind = 'poll'").fetchone()
+        assert runs == (1,)

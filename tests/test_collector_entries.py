@@ -1,0 +1,63 @@
+"""Recorded feeds, one case per file, each with its expected result beside it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from collector.entries import parse_feed_bytes, parse_html_text, parse_posted_on
+
+RECORDED = Path(__file__).parent / "fixtures" / "feeds" / "recorded"
+CASES = sorted(p for p in RECORDED.iterdir() if not p.name.endswith(".expected.json"))
+UTF8 = {"content-type": "application/rss+xml; charset=utf-8"}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_recorded_feed(path: Path) -> None:
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    parsed = parse_feed_bytes(path.read_bytes(), path.stem, "test", UTF8)
+    assert len(parsed.entries) == expected["entries"]
+    assert parsed.fatal == expected["fatal"]
+    assert (parsed.problem is not None) == expected["bozo"]
+    if parsed.entries:
+        first = parsed.entries[0]
+        assert first.title == expected["first_title"]
+        if "first_category" in expected:
+            assert first.platform_category == expected["first_category"]
+        if "first_published" in expected:
+            assert first.published_at is not None
+            assert first.published_at.isoformat() == expected["first_published"]
+        for text in expected.get("first_description_has", []):
+            assert first.description is not None and text in first.description.splitlines()
+        assert (
+            first.summary_html is None
+            or "<b>" in first.summary_html
+            or "boom" in (first.summary_html)
+            or "Budget" in first.summary_html
+        )
+
+
+def test_upwork_footer_kept_verbatim_in_html() -> None:
+    body = (RECORDED / "upwork_powerbi_2024-05-16.xml").read_bytes()
+    first = parse_feed_bytes(body, "f", "upwork").entries[0]
+    assert first.summary_html is not None and "<b>Budget</b>: $300" in first.summary_html
+    assert first.content_html is not None
+
+
+def test_entity_bomb_is_not_expanded() -> None:
+    start = time.monotonic()
+    parsed = parse_feed_bytes((RECORDED / "billion_laughs.xml").read_bytes(), "b", "test")
+    assert time.monotonic() - start < 5.0
+    assert all("lollol" not in (e.title or "") for e in parsed.entries)
+
+
+def test_parse_html_text_and_posted_on() -> None:
+    text = parse_html_text(
+        "Hi<br /><b>Hourly Range</b>: $15.00-$30.00\n<br /><b>Posted On</b>: May 13, 2024 09:46 UTC"
+    )
+    assert text == "Hi\nHourly Range: $15.00-$30.00\nPosted On: May 13, 2024 09:46 UTC"
+    assert parse_posted_on(text) is not None and parse_posted_on(text).hour == 9  # type: ignore[union-attr]
+    assert parse_posted_on("no footer") is None

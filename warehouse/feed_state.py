@@ -1,0 +1,165 @@
+"""Reads and writes of the `feeds` table (health, validators, schedule) and `fetch_log`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """A feed as the collector needs it for the next poll."""
+
+    name: str
+    url: str
+    kind: str
+    source: str
+    min_interval_s: int
+    etag: str | None
+    last_modified: str | None
+    health: str
+    consecutive_failures: int
+    next_poll_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What one poll of one feed did: goes to fetch_log and updates the feed's health."""
+
+    feed_name: str
+    fetched_at: datetime
+    url: str
+    outcome: str  # ok | not_modified | retry | failed | gone | skipped
+    http_status: int | None = None
+    bytes: int | None = None
+    duration_ms: float | None = None
+    entries_seen: int = 0
+    entries_new: int = 0
+    error_class: str | None = None
+    error_message: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_at: datetime | None = None
+
+
+def save_feed_specs(
+    conn: duckdb.DuckDBPyConnection,
+    specs: Sequence[tuple[str, str, str, str, int, bool]],
+    now: datetime,
+) -> None:
+    """Upsert (name, url, kind, source, min_interval_s, enabled) rows; keep health and validators.
+
+    A changed URL forgets the old ETag/Last-Modified and a 'gone' verdict, since it is a new feed.
+    """
+    for name, url, kind, source, interval, enabled in specs:
+        conn.execute(
+            """
+            INSERT INTO feeds (name, url, kind, source, enabled, min_interval_s, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET
+                etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
+                last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
+                health = CASE WHEN feeds.url = excluded.url THEN feeds.health ELSE 'new' END,
+                next_poll_at = CASE WHEN feeds.url = excluded.url THEN feeds.next_poll_at END,
+                url = excluded.url, kind = excluded.kind, source = excluded.source,
+                enabled = excluded.enabled, min_interval_s = excluded.min_interval_s,
+                updated_at = excluded.updated_at
+            """,
+            [name, url, kind, source, enabled, interval, now],
+        )
+
+
+def read_due_feeds(
+    conn: duckdb.DuckDBPyConnection, now: datetime, names: Sequence[str] | None = None
+) -> list[FeedRow]:
+    """Enabled, not gone feeds whose next poll time has come (or never polled)."""
+    rows = conn.execute(
+        """
+        SELECT name, url, kind, source, min_interval_s, etag, last_modified, health,
+               consecutive_failures, next_poll_at
+        FROM feeds
+        WHERE enabled AND health <> 'gone' AND (next_poll_at IS NULL OR next_poll_at <= ?)
+        ORDER BY name
+        """,
+        [now],
+    ).fetchall()
+    found = [FeedRow(*r) for r in rows]
+    if names is not None:
+        wanted = set(names)
+        found = [f for f in found if f.name in wanted]
+    return found
+
+
+def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOutcome) -> None:
+    """One fetch_log row, and the feed's health, validators and next poll time."""
+    conn.execute(
+        "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            o.feed_name,
+            o.fetched_at,
+            o.url,
+            o.http_status,
+            o.bytes,
+            o.duration_ms,
+            o.entries_seen,
+            o.entries_new,
+            o.outcome,
+            o.error_class,
+            o.error_message,
+        ],
+    )
+    success = o.outcome in ("ok", "not_modified")
+    health = {"ok": "ok", "not_modified": "ok", "gone": "gone"}.get(o.outcome, "failing")
+    error = None if success else f"{o.error_class}: {o.error_message}"
+    conn.execute(
+        """
+        UPDATE feeds SET
+            health = ?,
+            consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END,
+            etag = CASE WHEN ? THEN coalesce(?, etag) ELSE etag END,
+            last_modified = CASE WHEN ? THEN coalesce(?, last_modified) ELSE last_modified END,
+            last_attempt_at = ?,
+            last_success_at = CASE WHEN ? THEN ? ELSE last_success_at END,
+            last_error_at = CASE WHEN ? THEN last_error_at ELSE ? END,
+            last_error = CASE WHEN ? THEN last_error ELSE ? END,
+            next_poll_at = ?,
+            updated_at = ?
+        WHERE name = ?
+        """,
+        [
+            health,
+            success,
+            success,
+            o.etag,
+            success,
+            o.last_modified,
+            o.fetched_at,
+            success,
+            o.fetched_at,
+            success,
+            o.fetched_at,
+            success,
+            error,
+            o.next_poll_at,
+            o.fetched_at,
+            o.feed_name,
+        ],
+    )
+
+
+def read_feed_health(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """Every feed with its health, last success/error, next poll and postings so far."""
+    cur = conn.execute(
+        """
+        SELECT f.name, f.source, f.health, f.consecutive_failures AS failures,
+               f.last_success_at, f.last_error_at, f.last_error, f.next_poll_at,
+               (SELECT count(*) FROM postings p WHERE list_contains(p.feeds, f.name)) AS postings
+        FROM feeds f ORDER BY f.name
+        """
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
