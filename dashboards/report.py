@@ -217,7 +217,8 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
             )
         )
 
-    if data.exposure is not None:
+    # only with measured effects to put beside the scores (an empty warehouse has none)
+    if data.exposure is not None and cat_pairs["honest_pct"].notna().any():
         parts.append("<h2 id='exposure'>AI exposure vs measured effect</h2>")
         parts.append(fig(secondary_figures.figure_exposure_scatter(data.exposure, cat_pairs)))
 
