@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analytics.keywords import Scanner, compile_scanner
+
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
 CATEGORIES_FILE = TAXONOMY_DIR / "categories.toml"
 UPWORK_MAP_FILE = TAXONOMY_DIR / "upwork_categories.toml"
@@ -28,7 +30,12 @@ class Taxonomy:
     """The categories in priority order and their compiled one-pass pattern."""
 
     names: tuple[str, ...]
-    pattern: re.Pattern[str]
+    scanner: Scanner
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The exact one-pass Python pattern (the scanner's result equals its finditer)."""
+        return self.scanner.pattern
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -54,13 +61,10 @@ def parse_taxonomy(text: str) -> Taxonomy:
     """Compile categories.toml text into a Taxonomy (patterns are matched on lower-cased text)."""
     data = tomllib.loads(text)
     names = tuple(c["name"] for c in data["category"])
-    groups = [
-        f"(?P<c{i}>{'|'.join(f'(?:{p})' for p in c['patterns'])})"
-        for i, c in enumerate(data["category"])
-    ]
+    alternatives = ["|".join(f"(?:{p})" for p in c["patterns"]) for c in data["category"]]
     # word-bounded on both sides: "api" must not match "capital"
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
-    return Taxonomy(names=names, pattern=pattern)
+    scanner = compile_scanner(alternatives, [f"c{i}" for i in range(len(alternatives))])
+    return Taxonomy(names=names, scanner=scanner)
 
 
 @cache
@@ -108,10 +112,10 @@ def compute_scores(title: str, description: str, taxonomy: Taxonomy) -> Counter[
     """Keyword votes per category: TITLE_WEIGHT per title match, 1 per description match."""
     scores: Counter[str] = Counter()
     # patterns are lower-case and compiled without IGNORECASE: lowering once is ~4x faster
-    for match in taxonomy.pattern.finditer(title.lower()):
+    for match in taxonomy.scanner.scan(title.lower()):
         if match.lastgroup:
             scores[taxonomy.group_category(match.lastgroup)] += TITLE_WEIGHT
-    for match in taxonomy.pattern.finditer(description[:DESCRIPTION_CHARS].lower()):
+    for match in taxonomy.scanner.scan(description[:DESCRIPTION_CHARS].lower()):
         if match.lastgroup:
             scores[taxonomy.group_category(match.lastgroup)] += 1
     return scores

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analytics.keywords import Scanner, compile_scanner
+
 AI_SKILLS_FILE = Path(__file__).parent / "taxonomy" / "ai_skills.toml"
 NEGATION_WINDOW = 40  # characters before a match: about six words, the reach of "no ... "
 
@@ -32,7 +34,12 @@ class SkillTaxonomy:
 
     slugs: tuple[str, ...]
     names: dict[str, str]
-    pattern: re.Pattern[str]
+    scanner: Scanner
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The exact one-pass Python pattern (the scanner's result equals its finditer)."""
+        return self.scanner.pattern
 
 
 @dataclass(frozen=True)
@@ -48,12 +55,9 @@ def parse_skill_taxonomy(text: str) -> SkillTaxonomy:
     data = tomllib.loads(text)
     slugs = tuple(s["slug"] for s in data["skill"])
     names = {s["slug"]: s["name"] for s in data["skill"]}
-    groups = [
-        f"(?P<s{i}>{'|'.join(f'(?:{p})' for p in s['patterns'])})"
-        for i, s in enumerate(data["skill"])
-    ]
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])")
-    return SkillTaxonomy(slugs=slugs, names=names, pattern=pattern)
+    alternatives = ["|".join(f"(?:{p})" for p in s["patterns"]) for s in data["skill"]]
+    scanner = compile_scanner(alternatives, [f"s{i}" for i in range(len(alternatives))])
+    return SkillTaxonomy(slugs=slugs, names=names, scanner=scanner)
 
 
 @cache
@@ -80,7 +84,7 @@ def parse_skills(text: str | None, taxonomy: SkillTaxonomy) -> list[SkillTag]:
         return []
     found: dict[str, SkillTag] = {}
     text = text.lower()  # patterns are lower-case, compiled without IGNORECASE (~4x faster)
-    for match in taxonomy.pattern.finditer(text):
+    for match in taxonomy.scanner.scan(text):
         if not match.lastgroup:
             continue
         slug = taxonomy.slugs[int(match.lastgroup[1:])]
