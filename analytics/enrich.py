@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from analytics.categories import (
     CATEGORIES_FILE,
@@ -117,13 +117,11 @@ READ_NEW_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
     " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories)"
-    " AND p.posting_id > ? ORDER BY p.posting_id LIMIT ?"
 )
 READ_ALL_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
     " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories WHERE method = ?)"
-    " AND p.posting_id > ? ORDER BY p.posting_id LIMIT ?"
 )
 DELETE_SQL = (
     "DELETE FROM posting_categories WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
@@ -148,40 +146,55 @@ INSERT_PAY_SQL = (
 def read_postings_to_tag(
     conn: duckdb.DuckDBPyConnection, *, retag_all: bool, default_year: int
 ) -> Iterator[list[Row]]:
-    """Chunks of postings to tag: untagged ones, or (retag_all) all but simulator-tagged ones."""
+    """Chunks of postings to tag: untagged ones, or (retag_all) all but simulator-tagged ones.
+
+    One streaming query on its own cursor (Arrow record batches of CHUNK_ROWS): its snapshot
+    is taken once, so the writes made while it is read neither re-list nor skip a posting,
+    and each posting is read once (paging with a NOT IN filter per chunk was quadratic in N).
+    """
     # both filters are fixed SQL text; every value is a bound parameter
     sql = READ_ALL_SQL if retag_all else READ_NEW_SQL
-    params: list[Any] = [SIMULATED_METHOD] if retag_all else []
-    last = -(2**63)
-    while True:
-        rows = conn.execute(sql, [default_year, *params, last, CHUNK_ROWS]).fetchall()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
+    params: list[Any] = [default_year, SIMULATED_METHOD] if retag_all else [default_year]
+    reader = conn.cursor()
+    try:
+        batches = reader.sql(sql, params=params).to_arrow_reader(CHUNK_ROWS)
+        for batch in batches:
+            columns = [column.to_pylist() for column in batch.columns]
+            if columns and columns[0]:
+                yield list(zip(*columns, strict=True))
+    finally:
+        reader.close()
 
 
-CATEGORY_COLUMNS = ["posting_id", "category", "subcategory", "method", "confidence"]
-SKILL_COLUMNS = ["posting_id", "skill", "evidence"]
-PAY_COLUMNS = [
-    "posting_id", "pay_kind", "currency", "amount_low", "amount_high", "period",
-    "usd_hourly_low", "usd_hourly_high", "usd_hourly_mid", "usd_budget", "flag", "rule", "raw_text",
-]  # fmt: skip
+S, F, INT = pa.string(), pa.float64(), pa.int64()
+CATEGORY_SCHEMA = pa.schema(
+    [("posting_id", INT), ("category", S), ("subcategory", S), ("method", S), ("confidence", F)]
+)
+SKILL_SCHEMA = pa.schema([("posting_id", INT), ("skill", S), ("evidence", S)])
+PAY_SCHEMA = pa.schema(
+    [("posting_id", INT), ("pay_kind", S), ("currency", S), ("amount_low", F),
+     ("amount_high", F), ("period", S), ("usd_hourly_low", F), ("usd_hourly_high", F),
+     ("usd_hourly_mid", F), ("usd_budget", F), ("flag", S), ("rule", S), ("raw_text", S)]
+)  # fmt: skip
 
 
-def _frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    return frame.astype({"posting_id": "int64"})
+def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """Rows as an Arrow table (column by column: ~10x cheaper than a pandas frame)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays(
+        [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
 
 
 def save_chunk(
     conn: duckdb.DuckDBPyConnection, tags: ChunkTags, ids: list[int], version: str, now: datetime
 ) -> None:
     """Replace the derived rows of `ids` with `tags`, in one transaction."""
-    id_frame = pd.DataFrame({"posting_id": pd.Series(ids, dtype="int64")})
-    cats = _frame(tags.categories, CATEGORY_COLUMNS)
-    skills = _frame(tags.skills, SKILL_COLUMNS)
-    pay = _frame(tags.pay, PAY_COLUMNS)
+    id_frame = pa.table({"posting_id": pa.array(ids, type=pa.int64())})
+    cats = _table(tags.categories, CATEGORY_SCHEMA)
+    skills = _table(tags.skills, SKILL_SCHEMA)
+    pay = _table(tags.pay, PAY_SCHEMA)
     with transaction(conn):
         conn.register("enrich_ids", id_frame)
         conn.register("enrich_cats", cats)
@@ -236,7 +249,6 @@ def enrich_postings(
     flagged = 0
     errors = 0
     total = 0
-    # paging by posting_id (not by the NOT IN filter) makes a re-tag visit each posting once
     chunks = read_postings_to_tag(conn, retag_all=retag_all, default_year=now.year)
     for rows, tags in _tag_chunks(chunks, workers):
         save_chunk(conn, tags, [r[0] for r in rows], version, now)

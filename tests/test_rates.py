@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analytics.rates import compute_usd, parse_pay, read_exchange_rates
+from analytics.rates import (
+    FREE_CODE_AFTER,
+    _may_name_currency,
+    compute_usd,
+    parse_pay,
+    read_exchange_rates,
+)
 from analytics.rates_eval import evaluate_rates, read_footer_truth
 from tests.conftest import FIXTURES, SHARED_DATA
 
@@ -90,3 +98,25 @@ def test_shared_footer_sets_exact() -> None:
     paths += [SHARED_DATA / "upwork-rss-ai-2023" / "upwork_rss_ai_ml_2023.json"]
     result = evaluate_rates(paths)
     assert result["exact_rate"] >= 0.995, result["failures"]
+
+
+# currency words as written, in odd cases; "Uſd" matches "USD" under re.IGNORECASE
+CURRENCY_SPELLINGS = "USD|usd|Uſd|uſd|EUR|Euros|GBP|gbp|pound|Pounds|Dollars|dollar|DOLLAR"
+FREE_RATES = st.builds(
+    "{}{} {}{}{}{}".format,
+    st.sampled_from(["", "paid ", "x\n"]),
+    st.sampled_from(["30", "1,500.50", "20-25", "120k"]),
+    st.sampled_from(CURRENCY_SPELLINGS.split("|")),
+    st.sampled_from(["/", " /", " per ", " an "]),
+    st.sampled_from(["hour", "hr", "h", "week", "year"]),
+    st.sampled_from(["", " only", "\nthanks"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(FREE_RATES)
+def test_currency_prefilter_never_hides_a_free_text_rate(text: str) -> None:
+    """The cheap substring prefilter is only an optimisation: every text the regex it guards
+    matches must pass it, whatever the case ("30 Uſd/hr" matches under IGNORECASE)."""
+    assert FREE_CODE_AFTER.search(text) is not None, text
+    assert _may_name_currency(text), text
