@@ -70,6 +70,29 @@ class Case:
     truth: Truth
 
 
+CASE_SUFFIXES = (".xml", ".rss", ".atom", ".jsonl", ".json", ".csv", ".csv.gz")
+
+
+def expand_paths(paths: list[Path]) -> tuple[list[Path], frozenset[Path]]:
+    """Files as given; a directory becomes the evaluation files under it, sorted
+    (``upwork-rss-powerbi-2024/`` -> its JSON snapshots and raw XML feeds). Also returns the
+    files found in directories: those may be skipped when they are not evaluation files."""
+    out: list[Path] = []
+    found_in_dirs: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(CASE_SUFFIXES)
+            )
+            if not found:
+                raise ValueError(f"{path}: no {', '.join(CASE_SUFFIXES)} files under it")
+            out.extend(found)
+            found_in_dirs.update(found)
+        else:
+            out.append(path)
+    return out, frozenset(found_in_dirs)
+
+
 def read_cases(path: Path) -> Iterator[Case]:
     """Cases from an RSS/Atom XML, a powerbi JSON snapshot, the EDN-derived JSONL, the AI-2023
     JSON array, the 2022-06 jobs.csv or the 2025 rate-strings CSV (chosen by content)."""
@@ -149,7 +172,19 @@ def _csv_cases(path: Path) -> Iterator[Case]:
         raise ValueError(f"{path}: CSV has neither 'Hourly/Fixed' nor 'budget' columns")
 
 
-def evaluate_rates(paths: list[Path], max_failures: int = 50) -> dict[str, Any]:
+def read_file_cases(path: Path) -> list[Case]:
+    """All cases of one file; a file of the wrong shape is a ValueError naming it."""
+    try:
+        return list(read_cases(path))
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"{path}: not a rate-evaluation file ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def evaluate_rates(
+    paths: list[Path], max_failures: int = 50, skippable: frozenset[Path] = frozenset()
+) -> dict[str, Any]:
     """Exact-match rate of (pay_kind, low, high) against the footer fields in `paths`.
 
     Postings whose footer states no pay but whose text states a rate are not footer cases:
@@ -159,8 +194,16 @@ def evaluate_rates(paths: list[Path], max_failures: int = 50) -> dict[str, Any]:
     failures: list[dict[str, Any]] = []
     free_text: list[dict[str, Any]] = []
     by_kind: dict[str, list[int]] = {}
+    skipped: list[dict[str, str]] = []
     for path in paths:
-        for case in read_cases(path):
+        try:
+            cases = read_file_cases(path)
+        except ValueError as exc:
+            if path not in skippable:
+                raise
+            skipped.append({"path": str(path), "reason": str(exc)})
+            continue
+        for case in cases:
             pay = parse_pay(case.text)
             got: Truth = (pay.pay_kind, pay.amount_low, pay.amount_high)
             if case.truth[0] == "none" and pay.rule.startswith("free_text"):
@@ -186,4 +229,5 @@ def evaluate_rates(paths: list[Path], max_failures: int = 50) -> dict[str, Any]:
         "by_kind": {k: {"n": v[0], "exact": v[1]} for k, v in sorted(by_kind.items())},
         "failures": failures,
         "free_text_reports": free_text,
+        "skipped": skipped,
     }

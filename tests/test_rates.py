@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +19,7 @@ from analytics.rates import (
     read_exchange_rates,
 )
 from analytics.rates_eval import evaluate_rates, read_footer_truth
+from jobtrends.cli import cli
 from tests.conftest import FIXTURES, SHARED_DATA
 
 ENRICH = FIXTURES / "enrich"
@@ -120,3 +126,22 @@ def test_currency_prefilter_never_hides_a_free_text_rate(text: str) -> None:
     matches must pass it, whatever the case ("30 Uſd/hr" matches under IGNORECASE)."""
     assert FREE_CODE_AFTER.search(text) is not None, text
     assert _may_name_currency(text), text
+
+
+def test_eval_rates_takes_a_directory_and_names_a_wrong_file(tmp_path: Path) -> None:
+    """A dataset folder expands to its evaluation files; a stray file found in it is skipped
+    with its reason, but the same file named on its own is an error naming it."""
+    shutil.copy(ENRICH / "upwork_powerbi_rss.xml", tmp_path / "feed.xml")
+    (tmp_path / "notes").mkdir()
+    stray = tmp_path / "notes" / "other.json"
+    stray.write_text('{"not": "an rss snapshot"}', encoding="utf-8")
+    runner = CliRunner()
+    whole = runner.invoke(cli, ["eval", "rates", str(tmp_path), "--json"])
+    assert whole.exit_code == 0, whole.output
+    result = json.loads(whole.stdout)
+    alone = evaluate_rates([tmp_path / "feed.xml"])
+    assert result["n"] == alone["n"] >= 20
+    assert [s["path"] for s in result["skipped"]] == [str(stray)]
+    named = runner.invoke(cli, ["eval", "rates", str(stray)])
+    assert named.exit_code == 1
+    assert f"{stray}: not a rate-evaluation file" in named.output

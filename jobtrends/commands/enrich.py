@@ -66,17 +66,21 @@ def eval_categories(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 @eval_group.command(name="rates")
-@click.argument("paths", nargs=-1, required=True, type=PATHS)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
     """Exact-match rate of extracted pay against the files' own pay fields, and the failures.
 
     PATHS: Upwork RSS XML, the powerbi JSON snapshots, the 2021 JSONL, the AI-2023 JSON, the
-    2022-06 jobs.csv or the 2025 rate-strings CSV.
+    2022-06 jobs.csv or the 2025 rate-strings CSV; a directory stands for those files under it.
     """
-    from analytics.rates_eval import evaluate_rates
+    from analytics.rates_eval import evaluate_rates, expand_paths
 
-    result = evaluate_rates(list(paths))
+    try:
+        files, skippable = expand_paths(list(paths))
+        result = evaluate_rates(files, skippable=skippable)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(result))
         return
@@ -91,6 +95,8 @@ def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
     click.echo(f"free-text rates where the footer has none ({len(result['free_text_reports'])}):")
     for report in result["free_text_reports"]:
         click.echo(f"  {report['origin']}: {report['raw_text']!r} -> {report['got']}")
+    for skip in result["skipped"]:
+        click.echo(f"skipped {skip['reason']}", err=True)
 
 
 COMMANDS = [enrich, eval_group]
