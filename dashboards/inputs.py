@@ -18,6 +18,13 @@ RECENT_REJECTS = 20  # the newest rejects shown verbatim (escaped) on the page
 EXPOSURE_CSV = Path(__file__).resolve().parents[1] / "analytics" / "data" / "exposure.csv"
 
 
+def analysis_cutoff(as_of: dt.date) -> dt.date:
+    """The newest analysis stamp a report up to `as_of` may use: `analyze --as-of D` treats D
+    as incomplete and covers days up to D - 1, so the report up to 2024-02-14 reads the
+    analysis as of 2024-02-15 (the service analyses as of today and reports up to yesterday)."""
+    return as_of + dt.timedelta(days=1)
+
+
 def read_daily_series(conn: duckdb.DuckDBPyConnection, kind: str, as_of: dt.date) -> pd.DataFrame:
     """Daily count n and the 84-day moving average ma_n (postings/day) per subject of `kind`.
 
@@ -40,8 +47,10 @@ def read_daily_series(conn: duckdb.DuckDBPyConnection, kind: str, as_of: dt.date
 def read_event_deltas(
     conn: duckdb.DuckDBPyConnection, as_of: dt.date, event: dt.date = dt.date(2022, 11, 30)
 ) -> pd.DataFrame:
-    """Every method's delta for `event` from the newest analysis run on or before `as_of`
-    (analyze stores several events, e.g. ChatGPT and GPT-4: never mix them on one chart).
+    """Every method's delta for `event` from the newest analysis that covers no day after
+    `as_of` (analyze stores several events, e.g. ChatGPT and GPT-4: never mix them on one chart).
+    An analysis as of D counts D as incomplete, so the one for a report up to `as_of` is
+    stamped as_of + 1 day at most (`analysis_cutoff`).
 
     Columns: event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
     n_before, n_after, meaningful, descriptive, note.
@@ -55,12 +64,13 @@ def read_event_deltas(
           AND as_of = (SELECT max(as_of) FROM a_event_deltas WHERE as_of <= ? AND event_date = ?)
         ORDER BY kind, subject, method
         """,
-        [event, as_of, event],
+        [event, analysis_cutoff(as_of), event],
     ).df()
 
 
 def read_pay_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
-    """Median USD/hour before and after the event per category (newest run on/before as_of)."""
+    """Median USD/hour before and after the event per category (newest analysis covering
+    complete days up to as_of, see `analysis_cutoff`)."""
     return conn.execute(
         """
         SELECT category, method, median_before, median_after, change_pct, ci_low_pct,
@@ -69,7 +79,7 @@ def read_pay_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataF
         WHERE as_of = (SELECT max(as_of) FROM a_pay_deltas WHERE as_of <= ?)
         ORDER BY category, method
         """,
-        [as_of],
+        [analysis_cutoff(as_of)],
     ).df()
 
 

@@ -180,3 +180,15 @@ def test_gaps_totals_and_rejects(filled) -> None:
     assert XSS_IMG in set(rejects["location"])
     assert inputs.read_simulate_runs(filled) == 1
     assert len(AI_SKILLS) == 9
+
+
+def test_report_up_to_a_day_reads_the_analysis_as_of_the_next(filled) -> None:
+    """`analyze --as-of D` covers complete days up to D - 1; the service analyses as of today
+    and reports up to yesterday, so that report must find today's analysis (it once found
+    none on a first start), and a report up to D - 2 must not use it."""
+    day = dt.timedelta(days=1)
+    yesterday = AS_OF - day  # the fixture's analysis is stamped as of AS_OF
+    assert not inputs.read_event_deltas(filled, yesterday).empty
+    assert not inputs.read_pay_deltas(filled, yesterday).empty
+    assert inputs.read_event_deltas(filled, yesterday - day).empty
+    assert inputs.read_pay_deltas(filled, yesterday - day).empty

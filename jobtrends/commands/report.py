@@ -18,7 +18,8 @@ from jobtrends.cli import AppContext
     "as_of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Report on data up to this UTC date [default: today].",
+    help="Report on complete days up to this UTC date [default: yesterday, the last "
+    "complete day]; it reads the analysis as of the day after (`analyze --as-of`).",
 )
 @click.option(
     "--out",
@@ -35,7 +36,7 @@ def report(app: AppContext, as_of: dt.datetime | None, out_dir: Path | None) -> 
     file read-only. Refreshes index.html listing every report in the folder.
     """
     now = dt.datetime.now(dt.UTC)
-    day = as_of.date() if as_of else now.date()
+    day = as_of.date() if as_of else now.date() - dt.timedelta(days=1)
     started = time.perf_counter()
     path = write_weekly_report(app.core.db, out_dir or app.core.report_dir, day, now)
     seconds = time.perf_counter() - started
