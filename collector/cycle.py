@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,6 +102,18 @@ def compute_batch(results: Sequence[FetchResult], started_at: datetime) -> Batch
     return batch
 
 
+def judge_run(counts: dict[str, int], errors: Counter[str]) -> tuple[str, str | None]:
+    """A cycle's status and note: 'failed' only when no feed answered (a 304 is an answer),
+    with the failures' error classes, e.g. "10 of 10 feeds failed: ConnectError x10"."""
+    failed = counts["feeds_failed"] + counts["feeds_gone"]
+    answered = counts["feeds_ok"] + counts["feeds_not_modified"]
+    if not failed:
+        return "ok", None
+    causes = ", ".join(f"{name} x{n}" for name, n in errors.most_common())
+    note = f"{failed} of {failed + answered} feeds failed" + (f": {causes}" if causes else "")
+    return ("partial" if answered else "failed"), note
+
+
 def save_group_run(
     conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], finished_at: datetime
 ) -> dict[str, int]:
@@ -108,6 +121,7 @@ def save_group_run(
     (one feed's page) at a time so memory stays bounded; returns the run counters."""
     counts = dict.fromkeys(("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"), 0)
     counts |= {"entries_seen": 0, "postings_new": 0, "rejects": 0}
+    errors: Counter[str] = Counter()  # error class of each feed that failed: the run's note
     with transaction(conn):
         run_id = 0
         for i, path in enumerate(paths):
@@ -124,15 +138,17 @@ def save_group_run(
                 o = FetchOutcome(**{**o.__dict__, "entries_new": new})
                 if batch.kind == "poll":
                     save_fetch_outcome(conn, run_id, o)
-                counts[OUTCOME_COUNTER.get(o.outcome, "feeds_failed")] += 1
+                counter = OUTCOME_COUNTER.get(o.outcome, "feeds_failed")
+                counts[counter] += 1
+                if counter in ("feeds_failed", "feeds_gone"):
+                    errors[o.error_class or o.outcome] += 1
             for origin, stage, reason in batch.problems:
                 save_reject(
                     conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
                     location=None, reason=reason,
                 )  # fmt: skip
-        failed = counts["feeds_failed"] + counts["feeds_gone"]
-        status = "ok" if not failed else ("partial" if counts["feeds_ok"] else "failed")
-        finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts)
+        status, note = judge_run(counts, errors)
+        finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts, note=note)
     log.debug("stored %d spool part(s) of a %s cycle as run %d", len(paths), kind, run_id)
     return {"run_id": run_id, **counts}
 

@@ -90,3 +90,25 @@ def test_production_service_collects_enriches_analyzes_and_snapshots(tmp_path: P
         # the second cycle came inside the feed's polling limit: nothing due, nothing stored
         runs = c.execute("SELECT count(*) FROM collection_runs WHERE kind = 'poll'").fetchone()
         assert runs == (1,)
+
+
+def test_failed_cycle_says_why_and_health_repeats_it(tmp_path: Path) -> None:
+    """A cycle in which no feed answered is 'failed' with its causes in the run note, and
+    `jobtrends health` prints them; one usable feed makes the same cycle 'partial'."""
+    db = tmp_path / "w.duckdb"
+    runner = CliRunner()
+    with feed_server() as base:
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(feeds_toml(base, ["error", "gone", "notxml"]))
+        env = {"JOBTRENDS_FEEDS": str(feeds)}
+        assert runner.invoke(cli, ["--db", str(db), "collect", "--once"], env=env).exit_code == 0
+        health = runner.invoke(cli, ["--db", str(db), "health"])
+        assert health.exit_code == 1
+        assert "last cycle failed" in health.output
+        assert "3 of 3 feeds failed" in health.output and "NotAFeed x1" in health.output
+        feeds.write_text(feeds_toml(base, ["upwork", "missing"]))
+        assert runner.invoke(cli, ["--db", str(db), "collect", "--once"], env=env).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as conn:
+        rows = conn.execute("SELECT status, note FROM collection_runs ORDER BY run_id").fetchall()
+    assert rows[0][0] == "failed"
+    assert rows[1] == ("partial", "1 of 2 feeds failed: HTTP 404 x1")
