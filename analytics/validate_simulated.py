@@ -18,6 +18,7 @@ import pandas as pd
 from analytics.analyze import analyze_warehouse
 from analytics.deltas import DeltaSettings
 from analytics.simulate import save_simulation
+from analytics.simulation_model import CATEGORIES as SIMULATED_CATEGORIES
 from analytics.simulation_model import read_plan
 from analytics.validate import VALIDATED_METHODS
 from analytics.windows import CHATGPT_LAUNCH
@@ -29,20 +30,7 @@ from warehouse.runs import start_run
 VALIDATION_START = date(2021, 11, 1)
 VALIDATION_END = date(2024, 3, 31)
 VALIDATION_POSTINGS = 2_000_000  # about 2,300 a day: most categories clear 50 a day
-ALL_CATEGORIES = (
-    "Writing",
-    "Translation",
-    "Customer Service",
-    "Video Editing & Production",
-    "Graphic Design",
-    "Web Design",
-    "Front-End Development",
-    "Back-End Development",
-    "Accounting & Bookkeeping",
-    "Sales & Business Development",
-    "Market Research",
-    "Data Entry",
-)
+ALL_CATEGORIES = tuple(c for c in SIMULATED_CATEGORIES if c != "Other")
 
 
 def validation_effects_path() -> Path:

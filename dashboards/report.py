@@ -19,6 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
+from analytics.categories import OTHER, read_taxonomy
+from analytics.skills import read_skill_taxonomy
 from dashboards import figures, headline, inputs, published, secondary_figures
 from dashboards.markup import esc, render_figure, render_index_html, render_table
 from dashboards.page import METHODS_HTML, PAGE
@@ -26,33 +28,29 @@ from warehouse.db import connect
 from warehouse.snapshot import snapshot_path_for
 
 EVENT_DATE = dt.date(2022, 11, 30)  # ChatGPT's public release; the a_* tables' default event
+# Display order: the study's categories in the order it reported them (categories.toml lists
+# them in matching-priority order), then Other; AI skills in ai_skills.toml's order. A subject
+# an analyst adds to the taxonomy (and re-tags history with) is charted after them
+# (`with_present`).
+STUDY_ORDER = (
+    "Writing", "Translation", "Customer Service", "Video Editing & Production",
+    "Graphic Design", "Web Design", "Front-End Development", "Back-End Development",
+    "Accounting & Bookkeeping", "Sales & Business Development", "Market Research", "Data Entry",
+)  # fmt: skip
 CATEGORIES = [
-    "Writing",
-    "Translation",
-    "Customer Service",
-    "Video Editing & Production",
-    "Graphic Design",
-    "Web Design",
-    "Front-End Development",
-    "Back-End Development",
-    "Accounting & Bookkeeping",
-    "Sales & Business Development",
-    "Market Research",
-    "Data Entry",
-    "Other",
+    *[c for c in STUDY_ORDER if c in read_taxonomy().categories],
+    *[c for c in read_taxonomy().categories if c not in STUDY_ORDER],
+    OTHER,
 ]
-AI_SKILLS = [
-    "chatbot_development",
-    "ai_content_generation",
-    "ai_agent_development",
-    "llm_api_integration",
-    "ai_app_development",
-    "prompt_engineering",
-    "machine_learning",
-    "data_annotation",
-    "ai_image_video_generation",
-]
+AI_SKILLS = list(read_skill_taxonomy().slugs)
 REPORT_NAME = re.compile(r"^report-(\d{4})-W(\d{2})\.html$")  # "report-2026-W48.html"
+
+
+def with_present(known: list[str], series: pd.DataFrame) -> list[str]:
+    """`known` subjects in order, then those only the data has (sorted): a category added to
+    the taxonomy after this code was written still gets its chart."""
+    extra = sorted(set(series["subject"]) - set(known)) if "subject" in series else []
+    return [*known, *extra]
 
 
 @dataclass
@@ -150,7 +148,10 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
     parts.append(
         fig(
             figures.figure_trend_selector(
-                data.category_series, CATEGORIES, EVENT_DATE, "Daily postings by category"
+                data.category_series,
+                with_present(CATEGORIES, data.category_series),
+                EVENT_DATE,
+                "Daily postings by category",
             )
         )
     )
@@ -158,7 +159,10 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
     parts.append(
         fig(
             figures.figure_trend_selector(
-                data.skill_series, AI_SKILLS, EVENT_DATE, "Daily postings by AI skill"
+                data.skill_series,
+                with_present(AI_SKILLS, data.skill_series),
+                EVENT_DATE,
+                "Daily postings by AI skill",
             )
         )
     )

@@ -192,3 +192,21 @@ def test_report_up_to_a_day_reads_the_analysis_as_of_the_next(filled) -> None:
     assert not inputs.read_pay_deltas(filled, yesterday).empty
     assert inputs.read_event_deltas(filled, yesterday - day).empty
     assert inputs.read_pay_deltas(filled, yesterday - day).empty
+
+
+def test_a_category_added_to_the_taxonomy_gets_its_chart(filled) -> None:
+    """Subjects come from the taxonomy files, then from the data: a category an analyst adds
+    (and re-tags history with) is charted without a code change."""
+    from dashboards.report import with_present
+
+    assert CATEGORIES[:3] == ["Writing", "Translation", "Customer Service"]
+    assert CATEGORIES[-1] == "Other" and len(CATEGORIES) == 13
+    filled.execute(
+        "INSERT INTO a_daily_counts SELECT date, kind, 'Prompt Writing', n, share"
+        " FROM a_daily_counts WHERE kind = 'category' AND subject = 'Writing'"
+    )
+    series = inputs.read_daily_series(filled, "category", AS_OF)
+    subjects = with_present(CATEGORIES, series)
+    assert subjects == [*CATEGORIES, "Prompt Writing"]
+    fig = figures.figure_trend_selector(series, subjects, EVENT_DATE, "t")
+    assert any("Prompt Writing" in t.name for t in fig.data)
