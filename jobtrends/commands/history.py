@@ -30,6 +30,15 @@ def _db(app: AppContext, db: Path | None) -> Path:
     return db or app.core.db
 
 
+# each history command may name its own warehouse (default: the top-level --db)
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Warehouse file [default: the configured one].",
+)
+
+
 @click.command("import")
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -49,12 +58,7 @@ def _db(app: AppContext, db: Path | None) -> Path:
     "published_at, platform_category.",
 )
 @click.option("--source", default="upwork", show_default=True, help="Site the postings come from.")
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file [default: the configured one].",
-)
+@DB_OPTION
 @click.pass_obj
 def import_(
     app: AppContext,
@@ -144,12 +148,7 @@ def import_(
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file [default: the configured one].",
-)
+@DB_OPTION
 @click.pass_obj
 def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> None:
     """Import daily index series per sector (Indeed Hiring Lab job-postings index, CC BY 4.0;
@@ -201,12 +200,7 @@ def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> 
     show_default=True,
     help="Also write category, AI-skill and pay tags (rules_version 'simulated').",
 )
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file [default: the configured one].",
-)
+@DB_OPTION
 @click.pass_obj
 def simulate(
     app: AppContext,
