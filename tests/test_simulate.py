@@ -123,6 +123,13 @@ def test_simulate_command_without_pretags(db_path: Path) -> None:
             "(SELECT status FROM collection_runs WHERE kind = 'simulate')"
         ).fetchone()  # type: ignore[misc]
     assert 2_500 < n < 3_500 and tagged == 0 and status == "ok"
+    again = CliRunner().invoke(cli, args)  # same seed: same ids, refused with a clear line
+    assert again.exit_code == 1
+    assert "seed 9 is already in" in again.output and "simulation run 1" in again.output
+    assert "Traceback" not in again.output
+    with duckdb.connect(str(db_path)) as c:
+        (after,) = c.execute("SELECT count(*) FROM postings").fetchone()  # type: ignore[misc]
+    assert after == n  # nothing stored is lost or added
 
 
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="needs ../shared/data")

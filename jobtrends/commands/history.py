@@ -228,6 +228,15 @@ def simulate(
             click.echo(f"\rsimulated {n:,} of ~{target:,} postings", nl=False, err=True)
 
     with open_warehouse(_db(app, db)) as conn:
+        earlier = conn.execute(
+            "SELECT min(sim_run_id) FROM simulation_effects WHERE seed = ?", [seed]
+        ).fetchone()
+        if earlier and earlier[0] is not None:
+            # same seed, same posting ids: they would collide with the stored ones
+            raise click.ClickException(
+                f"seed {seed} is already in {_db(app, db)} (simulation run {earlier[0]}): "
+                "use another --seed, or a fresh --db"
+            )
         now = datetime.now(UTC)
         with transaction(conn):
             run_id = start_run(conn, "simulate", now)
