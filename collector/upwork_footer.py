@@ -3,7 +3,7 @@
 Upwork ends every item's description with a footer of `<b>Label</b>: value<br />` lines
 ("Hourly Range", "Budget", "Posted On", "Category", "Skills", "Country"). Analytics read pay
 and categories from those lines, so the plain text keeps them as `Label: value` lines.
-Shared-able with the collector's entry parser (issue 2); unify at merge.
+The collector (collector/entries.py) and the importer both read items through this module.
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ import html
 import re
 from datetime import UTC, datetime
 
-# "<br />", "<br>", "</p>" -> newline: block boundaries become line breaks.
-_BREAK_RE = re.compile(r"<\s*(?:br\s*/?|/p|/div|/li)\s*>", re.IGNORECASE)
-# "<b>Budget</b>" -> "Budget": every other tag is dropped.
-_TAG_RE = re.compile(r"<[^>]+>")
-# "Hourly Range:   $15.00-$30.00  " -> "Hourly Range: $15.00-$30.00"
-_SPACES_RE = re.compile(r"[ \t\u00a0]+")
+from collector.html_text import parse_html_text
+
 # "Category: Data Visualization" -> "Data Visualization"
 _CATEGORY_RE = re.compile(r"^Category:\s*(.+?)\s*$", re.MULTILINE)
 # "Posted On: May 13, 2024 09:46 UTC" -> "May 13, 2024 09:46"
@@ -33,12 +29,10 @@ def parse_plain_text(description_html: str | None) -> str | None:
     "Hi<br /><b>Budget</b>: $1,500<br /><b>Category</b>: Writing"
     -> "Hi\\nBudget: $1,500\\nCategory: Writing"
     """
-    if description_html is None:
+    text = parse_html_text(description_html)
+    if text is None:
         return None
-    text = _BREAK_RE.sub("\n", description_html)
-    text = html.unescape(_TAG_RE.sub("", text))
-    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.splitlines()]
-    kept = [line for line in lines if line and line.lower() != _APPLY_LINE]
+    kept = [line for line in text.splitlines() if line.lower() != _APPLY_LINE]
     return "\n".join(kept) or None
 
 
@@ -64,7 +58,8 @@ def parse_posted_on(plain_text: str | None) -> datetime | None:
 
 
 def parse_title(title: str | None) -> str | None:
-    """The title without Upwork's " - Upwork" suffix."""
+    """A title as text, without Upwork's " - Upwork" suffix. Entities are decoded once more:
+    Upwork's feed escapes twice ("0365 &amp;amp; gsuit"), so one XML decoding leaves "&amp;"."""
     if title is None:
         return None
     title = html.unescape(title).strip()

@@ -112,3 +112,33 @@ def test_failed_cycle_says_why_and_health_repeats_it(tmp_path: Path) -> None:
         rows = conn.execute("SELECT status, note FROM collection_runs ORDER BY run_id").fetchall()
     assert rows[0][0] == "failed"
     assert rows[1] == ("partial", "1 of 2 feeds failed: HTTP 404 x1")
+
+
+def test_collected_and_imported_copies_of_an_item_read_alike(tmp_path: Path) -> None:
+    """The live collector and `jobtrends import` share the Upwork text rules: the same feed
+    file stored both ways is one posting per item with one raw version (same content hash),
+    its title without " - Upwork" and its footer fields read the same."""
+    db = tmp_path / "w.duckdb"
+    feed = RECORDED / "upwork_powerbi_2024-05-16.xml"
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["--db", str(db), "import", str(feed)])
+    assert imported.exit_code == 0, imported.output
+    with duckdb.connect(str(db), read_only=True) as conn:
+        before = conn.execute(
+            "SELECT posting_id, title, description, platform_category, posted_at"
+            " FROM postings ORDER BY posting_id"
+        ).fetchall()
+    collected = runner.invoke(cli, ["--db", str(db), "collect", "--from-file", str(feed)])
+    assert collected.exit_code == 0, collected.output
+    assert "postings_new=0" in collected.output
+    with duckdb.connect(str(db), read_only=True) as conn:
+        after = conn.execute(
+            "SELECT posting_id, title, description, platform_category, posted_at"
+            " FROM postings ORDER BY posting_id"
+        ).fetchall()
+        versions = conn.execute(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM raw_entries GROUP BY guid)"
+        ).fetchone()
+    assert len(before) == 30 and after == before
+    assert versions == (1,)
+    assert not any(title.endswith(" - Upwork") for _, title, *_ in after)
