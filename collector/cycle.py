@@ -192,14 +192,14 @@ def save_group_run(
 
 def store_spool(
     db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
-    wait_seconds: float = LOCK_WAIT_SECONDS,
+    wait_seconds: float = LOCK_WAIT_SECONDS, memory_limit: str | None = None,
 ) -> CycleSummary:  # fmt: skip
     """Store every spooled cycle (oldest first) as one run each, a transaction per part, then
     publish the snapshot. A spool file is deleted only after its transaction committed."""
     summary = CycleSummary()
     start = time.monotonic()
     groups = read_spool_groups(spool_dir)
-    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         for paths in groups:
             counts = save_group_run(conn, paths, now)
             if counts is None:
@@ -222,9 +222,11 @@ def run_cycle(
     timeout_s: float = READ_TIMEOUT_S,
     snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS,
+    memory_limit: str | None = None,
 ) -> CycleSummary:
-    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle."""
-    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle.
+    `memory_limit` caps DuckDB's memory on the cycle's connections (None: DuckDB's default)."""
+    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         with transaction(conn):
             save_feed_specs(
                 conn,
@@ -237,7 +239,10 @@ def run_cycle(
     for part, result in enumerate(fetch_feeds_iter(due, now, timeout_s=timeout_s)):
         write_spool(spool_dir, compute_batch([result], now), part, cycle)
     fetch_seconds = time.monotonic() - start
-    summary = store_spool(db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds)
+    summary = store_spool(
+        db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds,
+        memory_limit=memory_limit,
+    )  # fmt: skip
     summary.fetch_seconds = fetch_seconds
     return summary
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from jobtrends.cli import AppContext
 from jobtrends.commands.bench import bench
+from jobtrends.config import CoreConfig
 
 ITEMS_PER_FEED = 1000  # one page: real job feeds carry 10-100 items; bodies stay ~1.5 MB
 ITEM_TEMPLATE = (
@@ -79,13 +81,15 @@ def page_count(n_items: int) -> int:
 
 @bench.command(name="collect")
 @click.option("--items", "n_items", type=int, default=10_000, show_default=True)
-def bench_collect(n_items: int) -> None:
+@click.pass_obj
+def bench_collect(app: AppContext | None, n_items: int) -> None:
     """Serve N generated items from a local server in pages of 1,000 and time a full cycle
     (fetch, parse, spool, dedupe, store, snapshot) against feedparser alone on the same bytes.
 
     The server runs in a child process: peak_rss is this (collector) process alone, the
     server's is printed beside it. CPU seconds are printed too: on a shared machine the ratio
-    of CPU times is steadier than the ratio of wall-clock rates.
+    of CPU times is steadier than the ratio of wall-clock rates. DuckDB's memory_limit is the
+    service's (duckdb_memory_limit).
     """
     import feedparser
 
@@ -120,7 +124,8 @@ def bench_collect(n_items: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bench.duckdb"
             begin, begin_cpu = time.monotonic(), time.process_time()
-            summary = run_cycle(db, Path(tmp) / "spool", specs, t0)
+            memory_limit = (app.core if app else CoreConfig()).memory_limit
+            summary = run_cycle(db, Path(tmp) / "spool", specs, t0, memory_limit=memory_limit)
             total_s = time.monotonic() - begin
             total_cpu_s = time.process_time() - begin_cpu
     finally:
