@@ -115,6 +115,7 @@ def bench_collect(app: AppContext | None, n_items: int) -> None:
     port_in, port_out = ctx.Pipe(duplex=False)
     server = ctx.Process(target=serve_pages, args=(n_items, t0, port_out), daemon=True)
     server.start()
+    port_out.close()  # ours: a server that dies makes recv() raise instead of hang
     try:
         base = f"http://127.0.0.1:{port_in.recv()}"
         specs = [
