@@ -1,5 +1,6 @@
-"""One collection cycle: plan (which feeds are due), fetch, parse, spool, store in ONE
-transaction, delete the spool file, publish the analysts' snapshot.
+"""One collection cycle: plan (which feeds are due), fetch, parse, spool (one part per feed),
+store the parts as one run (a transaction per part, resumable after a crash), delete each
+spool file once stored, publish the analysts' snapshot.
 
 Leftover spool files (a killed cycle, a lock that outlasted the wait) are stored first.
 """
@@ -20,11 +21,27 @@ import duckdb
 from collector.entries import parse_feed_bytes
 from collector.feeds import FeedSpec
 from collector.fetch import READ_TIMEOUT_S, FetchResult, compute_next_poll, fetch_feeds_iter
-from collector.spool import Batch, read_batch, read_spool_groups, write_spool
+from collector.spool import (
+    Batch,
+    new_cycle_token,
+    read_batch,
+    read_spool_groups,
+    spool_group_of,
+    spool_part_of,
+    write_spool,
+)
 from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, transaction
 from warehouse.feed_state import FetchOutcome, read_due_feeds, save_feed_specs, save_fetch_outcome
 from warehouse.postings import save_entries, save_reject
-from warehouse.runs import finish_run, start_run
+from warehouse.runs import (
+    RUN_COUNTERS,
+    add_run_counts,
+    finish_run,
+    read_run_counts,
+    read_spool_progress,
+    save_spool_part,
+    start_run,
+)
 from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger("collector.cycle")
@@ -114,62 +131,104 @@ def judge_run(counts: dict[str, int], errors: Counter[str]) -> tuple[str, str | 
     return ("partial" if answered else "failed"), note
 
 
+def save_part(conn: duckdb.DuckDBPyConnection, run_id: int, batch: Batch) -> dict[str, int]:
+    """Store one spooled part (one feed's page or one file) in run `run_id`, in the caller's
+    transaction; returns the counters it adds to the run."""
+    counts = dict.fromkeys(RUN_COUNTERS, 0)
+    saved = save_entries(conn, run_id, batch.entries, batch.started_at)
+    counts["entries_seen"] += saved.seen
+    counts["postings_new"] += saved.new_postings
+    counts["rejects"] += saved.rejected + len(batch.problems)
+    for o in batch.outcomes:
+        new = saved.new_by_feed.get(o.feed_name, 0)
+        o = FetchOutcome(**{**o.__dict__, "entries_new": new})
+        if batch.kind == "poll":
+            save_fetch_outcome(conn, run_id, o)
+        counts[OUTCOME_COUNTER.get(o.outcome, "feeds_failed")] += 1
+    for origin, stage, reason in batch.problems:
+        save_reject(
+            conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
+            location=None, reason=reason,
+        )  # fmt: skip
+    return counts
+
+
+def finish_group_run(conn: duckdb.DuckDBPyConnection, run_id: int, finished_at: datetime) -> None:
+    """Close run `run_id` with a status from the counters its parts added."""
+    counts = read_run_counts(conn, run_id)
+    # why feeds failed, from the fetch_log rows this run's parts wrote (poll runs only)
+    errors: Counter[str] = Counter(
+        dict(
+            conn.execute(
+                "SELECT coalesce(error_class, outcome), count(*) FROM fetch_log"
+                " WHERE run_id = ? AND outcome IN ('retry', 'failed', 'gone') GROUP BY ALL",
+                [run_id],
+            ).fetchall()
+        )
+    )
+    status, note = judge_run(counts, errors)
+    finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts, note=note)
+
+
 def save_group_run(
     conn: duckdb.DuckDBPyConnection, paths: Sequence[Path], finished_at: datetime
-) -> dict[str, int]:
-    """Store one cycle's spooled parts as one collection run in ONE transaction, a part
-    (one feed's page) at a time so memory stays bounded; returns the run counters."""
-    counts = dict.fromkeys(("feeds_ok", "feeds_not_modified", "feeds_failed", "feeds_gone"), 0)
-    counts |= {"entries_seen": 0, "postings_new": 0, "rejects": 0}
-    errors: Counter[str] = Counter()  # error class of each feed that failed: the run's note
-    with transaction(conn):
-        run_id = 0
-        for i, path in enumerate(paths):
-            batch = read_batch(path)
-            if i == 0:
-                kind = batch.kind
-                run_id = start_run(conn, batch.kind, batch.started_at)
-            saved = save_entries(conn, run_id, batch.entries, batch.started_at)
-            counts["entries_seen"] += saved.seen
-            counts["postings_new"] += saved.new_postings
-            counts["rejects"] += saved.rejected + len(batch.problems)
-            for o in batch.outcomes:
-                new = saved.new_by_feed.get(o.feed_name, 0)
-                o = FetchOutcome(**{**o.__dict__, "entries_new": new})
-                if batch.kind == "poll":
-                    save_fetch_outcome(conn, run_id, o)
-                counter = OUTCOME_COUNTER.get(o.outcome, "feeds_failed")
-                counts[counter] += 1
-                if counter in ("feeds_failed", "feeds_gone"):
-                    errors[o.error_class or o.outcome] += 1
-            for origin, stage, reason in batch.problems:
-                save_reject(
-                    conn, run_id=run_id, at=batch.started_at, stage=stage, origin=origin,
-                    location=None, reason=reason,
-                )  # fmt: skip
-        status, note = judge_run(counts, errors)
-        finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts, note=note)
-    log.debug("stored %d spool part(s) of a %s cycle as run %d", len(paths), kind, run_id)
-    return {"run_id": run_id, **counts}
+) -> dict[str, int] | None:
+    """Store one cycle's spooled parts as one collection run, ONE TRANSACTION PER PART (one
+    feed's page), deleting each part's file once its transaction committed; the last part's
+    transaction also closes the run. Memory stays bounded by a part, not by the cycle.
+
+    Each part's transaction records it in `spool_parts`, so a group cut short by a crash is
+    resumed by the next call: stored parts are skipped (their file deleted), the rest go into
+    the same run. Returns the run's counters with its run_id, or None when every part had
+    already been stored and the run closed (nothing to do but delete the files).
+    """
+    group = spool_group_of(paths[0])
+    run_id, status, stored = read_spool_progress(conn, group)
+    acted = False
+    for i, path in enumerate(paths):
+        if spool_part_of(path) in stored:
+            path.unlink()
+            continue
+        batch = read_batch(path)
+        with transaction(conn):
+            if run_id is None or status != "running":
+                # The first part, or a group another process stored and closed meanwhile.
+                run_id, status = start_run(conn, batch.kind, batch.started_at), "running"
+            add_run_counts(conn, run_id, save_part(conn, run_id, batch))
+            save_spool_part(conn, group, spool_part_of(path), run_id, finished_at)
+            if i == len(paths) - 1:
+                finish_group_run(conn, run_id, finished_at)
+                status = "closed"
+        path.unlink()
+        acted = True
+    if run_id is not None and status == "running":
+        # Every part was stored before a crash that came before the run was closed.
+        with transaction(conn):
+            finish_group_run(conn, run_id, finished_at)
+        acted = True
+    if not acted or run_id is None:
+        return None
+    log.debug("stored %d spool part(s) of group %s as run %d", len(paths), group, run_id)
+    return {"run_id": run_id, **read_run_counts(conn, run_id)}
 
 
 def store_spool(
     db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
-    wait_seconds: float = LOCK_WAIT_SECONDS,
+    wait_seconds: float = LOCK_WAIT_SECONDS, memory_limit: str | None = None,
 ) -> CycleSummary:  # fmt: skip
-    """Store every spooled cycle (oldest first), each in its own transaction, then publish
-    the snapshot. Spool files are deleted only after their transaction committed."""
+    """Store every spooled cycle (oldest first) as one run each, a transaction per part, then
+    publish the snapshot. A spool file is deleted only after its transaction committed."""
     summary = CycleSummary()
     start = time.monotonic()
     groups = read_spool_groups(spool_dir)
-    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         for paths in groups:
             counts = save_group_run(conn, paths, now)
+            if counts is None:
+                continue
             summary.runs.append(counts.pop("run_id"))
             for k, v in counts.items():
                 summary.counts[k] += v
-            for path in paths:
-                path.unlink()
         if snapshot and groups:
             publish_snapshot(conn, db_path)
     summary.store_seconds = time.monotonic() - start
@@ -185,9 +244,11 @@ def run_cycle(
     timeout_s: float = READ_TIMEOUT_S,
     snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS,
+    memory_limit: str | None = None,
 ) -> CycleSummary:
-    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle."""
-    with open_warehouse(db_path, wait_seconds=wait_seconds) as conn:
+    """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle.
+    `memory_limit` caps DuckDB's memory on the cycle's connections (None: DuckDB's default)."""
+    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         with transaction(conn):
             save_feed_specs(
                 conn,
@@ -196,10 +257,14 @@ def run_cycle(
             )
         due = read_due_feeds(conn, now, [s.name for s in specs])
     start = time.monotonic()
+    cycle = new_cycle_token()
     for part, result in enumerate(fetch_feeds_iter(due, now, timeout_s=timeout_s)):
-        write_spool(spool_dir, compute_batch([result], now), part)
+        write_spool(spool_dir, compute_batch([result], now), part, cycle)
     fetch_seconds = time.monotonic() - start
-    summary = store_spool(db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds)
+    summary = store_spool(
+        db_path, spool_dir, now, snapshot=snapshot, wait_seconds=wait_seconds,
+        memory_limit=memory_limit,
+    )  # fmt: skip
     summary.fetch_seconds = fetch_seconds
     return summary
 
@@ -207,8 +272,9 @@ def run_cycle(
 def write_file_spool(spool_dir: Path, paths: Sequence[Path], now: datetime,
                      source: str | None = None) -> None:  # fmt: skip
     """Spool recorded files as one 'file' cycle, one part per file."""
+    cycle = new_cycle_token()
     for part, path in enumerate(paths):
-        write_spool(spool_dir, compute_file_batch([path], now, source), part)
+        write_spool(spool_dir, compute_file_batch([path], now, source), part, cycle)
 
 
 def compute_file_source(links: Sequence[str | None]) -> str:

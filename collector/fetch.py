@@ -7,10 +7,12 @@ Retry-After, per-feed exponential backoff with jitter, and 404/410 as 'gone'.
 from __future__ import annotations
 
 import email.utils
+import itertools
 import random
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -205,10 +207,18 @@ def fetch_feeds_iter(
     if not feeds:
         return
     with make_client(timeout_s) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
-        # A window of `concurrency` feeds at a time: at most that many bodies wait in memory.
-        for i in range(0, len(feeds), concurrency):
-            window = feeds[i : i + concurrency]
-            yield from pool.map(lambda f: fetch_feed(client, f, now, max_bytes), window)
+        # A sliding window: while the caller parses one result, the next `concurrency` feeds
+        # are in flight (a fixed window of 4 left the pool idle while the caller parsed the
+        # window's last bodies). At most concurrency + 1 bodies wait in memory.
+        pending: deque[Future[FetchResult]] = deque()
+        todo = iter(feeds)
+        for feed in itertools.islice(todo, concurrency):
+            pending.append(pool.submit(fetch_feed, client, feed, now, max_bytes))
+        while pending:
+            result = pending.popleft().result()
+            for feed in itertools.islice(todo, 1):
+                pending.append(pool.submit(fetch_feed, client, feed, now, max_bytes))
+            yield result
 
 
 def fetch_feeds(

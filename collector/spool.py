@@ -1,6 +1,9 @@
 """The spool: a fetched-and-parsed batch is written to disk (atomic rename) before the
 warehouse is opened, and deleted only after its transaction commits. A SIGKILL, a crash or an
 analyst's lock that outlasts the wait therefore loses nothing: the next cycle stores it first.
+
+A cycle writes one part per feed; its parts share a group name, unique to the cycle, that the
+warehouse records with each stored part (`spool_parts`), so a group is resumed, never repeated.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -44,14 +48,20 @@ def _decode(obj: dict[str, Any]) -> Any:
     return obj
 
 
+def _fields_of(record: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict of its fields (dataclasses.asdict deep-copies every value:
+    4x slower on a page of entries, and our records hold only scalars and tuples of str)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def render_batch(batch: Batch) -> str:
     """The batch as JSON text (datetimes as ISO strings with their UTC offset)."""
     return json.dumps(
         {
             "kind": batch.kind,
             "started_at": batch.started_at,
-            "outcomes": [dataclasses.asdict(o) for o in batch.outcomes],
-            "entries": [dataclasses.asdict(e) for e in batch.entries],
+            "outcomes": [_fields_of(o) for o in batch.outcomes],
+            "entries": [_fields_of(e) for e in batch.entries],
             "problems": batch.problems,
         },
         default=_encode,
@@ -72,15 +82,22 @@ def parse_batch(text: str) -> Batch:
     )
 
 
-def write_spool(spool_dir: Path, batch: Batch, part: int = 0) -> Path:
+def new_cycle_token() -> str:
+    """A short id that keeps two cycles of one process with the same clock apart: "1a2b3c4d"."""
+    return uuid.uuid4().hex[:8]
+
+
+def write_spool(spool_dir: Path, batch: Batch, part: int = 0, cycle: str | None = None) -> Path:
     """Write `batch` durably under `spool_dir` (tmp file, fsync, rename) and return its path.
 
-    A cycle writes one part per feed (pages bound the memory); its parts share a group name
-    and are stored together in one transaction.
+    A cycle writes one part per feed (pages bound the memory); its parts share `cycle` (from
+    new_cycle_token; a fresh one when None) and are stored as one collection run.
     """
     spool_dir.mkdir(parents=True, exist_ok=True)
     stamp = batch.started_at.strftime("%Y%m%dT%H%M%S%fZ")
-    target = spool_dir / f"{stamp}-{os.getpid()}-{batch.kind}-{part:06d}{SPOOL_SUFFIX}"
+    token = cycle or new_cycle_token()
+    name = f"{stamp}-{os.getpid()}-{token}-{batch.kind}-{part:06d}{SPOOL_SUFFIX}"
+    target = spool_dir / name
     tmp = spool_dir / f".{target.name}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(render_batch(batch))
@@ -93,15 +110,26 @@ def write_spool(spool_dir: Path, batch: Batch, part: int = 0) -> Path:
 def read_spool_groups(spool_dir: Path) -> list[list[Path]]:
     """Leftover batch files grouped by the cycle that wrote them, oldest cycle first.
 
-    "20240513T120000000000Z-42-poll-000003.batch.json" belongs to group
-    "20240513T120000000000Z-42-poll".
+    "20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json" belongs to group
+    "20240513T120000000000Z-42-1a2b3c4d-poll". Parts are in part order.
     """
     if not spool_dir.is_dir():
         return []
     groups: dict[str, list[Path]] = {}
     for path in sorted(spool_dir.glob(f"*{SPOOL_SUFFIX}")):
-        groups.setdefault(path.name.rsplit("-", 1)[0], []).append(path)
+        groups.setdefault(spool_group_of(path), []).append(path)
     return [groups[k] for k in sorted(groups)]
+
+
+def spool_group_of(path: Path) -> str:
+    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json"
+    -> "20240513T120000000000Z-42-1a2b3c4d-poll"."""
+    return path.name.rsplit("-", 1)[0]
+
+
+def spool_part_of(path: Path) -> int:
+    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json" -> 3."""
+    return int(path.name.removesuffix(SPOOL_SUFFIX).rsplit("-", 1)[1])
 
 
 def read_batch(path: Path) -> Batch:

@@ -33,6 +33,10 @@ class CoreConfig:
     feeds: Path | None = None  # feeds.toml; None means the bundled list
     reports: Path | None = None  # report folder; None means <db folder>/reports
     config: Path | None = None  # the TOML file these settings came from, if any
+    # DuckDB memory_limit of the collector's and the service's connections ("" = DuckDB's 80 %
+    # of RAM). Caps the buffer cache, which otherwise grows with the warehouse; DuckDB spills
+    # joins and sorts to disk beyond it. The collector needs ~60 MB at 200k postings.
+    duckdb_memory_limit: str = "1GB"
 
     @property
     def data_dir(self) -> Path:
@@ -41,6 +45,11 @@ class CoreConfig:
     @property
     def report_dir(self) -> Path:
         return self.reports if self.reports else self.data_dir / "reports"
+
+    @property
+    def memory_limit(self) -> str | None:
+        """duckdb_memory_limit, None when empty (DuckDB's default)."""
+        return self.duckdb_memory_limit.strip() or None
 
     @property
     def spool_dir(self) -> Path:

@@ -91,7 +91,7 @@ class Service:
 
     def _run_steps(self, now: datetime) -> list[str]:
         parts: list[str] = []
-        with open_warehouse(self.core.db) as conn:
+        with open_warehouse(self.core.db, memory_limit=self.core.memory_limit) as conn:
             for name, step in self.after_cycle:
                 if self.stop.is_set():
                     parts.append(f"{name}: skipped (stopping)")

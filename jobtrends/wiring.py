@@ -24,7 +24,10 @@ def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
     """One collection cycle; the snapshot is published after the enrich/analyze steps."""
 
     def collect(now: datetime) -> str:
-        return run_cycle(core.db, core.spool_dir, specs, now, snapshot=False).render()
+        summary = run_cycle(
+            core.db, core.spool_dir, specs, now, snapshot=False, memory_limit=core.memory_limit
+        )
+        return summary.render()
 
     return collect
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from jobtrends.config import CoreConfig, ServiceConfig
+from jobtrends.config import CoreConfig, ServiceConfig, fill
 from jobtrends.service import Service, build_scheduler
 from tests.conftest import T0
 from tests.test_postings import entry
@@ -155,3 +156,24 @@ def test_scheduler_coalesces_and_allows_one_instance(db_path: Path) -> None:
     assert job.coalesce is True and job.max_instances == 1
     assert job.trigger.interval.total_seconds() == 15 * 60
     assert weekly is not None and "day_of_week='mon'" in str(weekly.trigger)
+
+
+def test_steps_connection_has_the_configured_memory_limit(db_path: Path) -> None:
+    core = fill(CoreConfig, "core", {}, {"JOBTRENDS_DUCKDB_MEMORY_LIMIT": "300MB"})
+    limits: list[str] = []
+
+    def limit_step(conn: duckdb.DuckDBPyConnection, now: datetime) -> str:
+        limits.append(str(conn.execute("SELECT current_setting('memory_limit')").fetchone()[0]))  # type: ignore[index]
+        return "ok"
+
+    service = Service(
+        core=replace(core, db=db_path),
+        config=ServiceConfig(report_at_start=False),
+        collect=storing_collect(db_path, []),  # type: ignore[arg-type]
+        clock=lambda: T0,
+        after_cycle=[("limit", limit_step)],
+    )
+    service.run_cycle()
+    assert limits == ["286.1 MiB"]  # DuckDB shows 300 MB (10^6 bytes) in MiB
+    with pytest.raises(ValueError, match="not a size"):
+        connect(db_path, memory_limit="300; DROP TABLE postings")

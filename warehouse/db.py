@@ -8,6 +8,7 @@ with backoff, when an analyst or another command holds the file.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from warehouse.migrate import apply_migrations
 LOCK_WAIT_SECONDS = 120.0  # long enough for an analyst's ad-hoc query to finish
 LOCK_POLL_SECONDS = 0.2  # first wait; doubles up to LOCK_POLL_MAX_SECONDS
 LOCK_POLL_MAX_SECONDS = 5.0
+# "512MB", "1GB", "1.5GiB": DuckDB's memory_limit syntax (a number and a byte unit)
+MEMORY_LIMIT_RE = re.compile(r"^\d+(\.\d+)?\s*(B|[KMGT]i?B)$", re.I)
 
 
 class WarehouseLocked(RuntimeError):
@@ -37,11 +40,16 @@ def connect(
     read_only: bool = False,
     wait_seconds: float = LOCK_WAIT_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
+    memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse at `path`, waiting up to `wait_seconds` for another process's lock.
 
+    `memory_limit` ("1GB") caps DuckDB's memory, its buffer cache included (DuckDB's default
+    is 80 % of RAM, so a long-lived writer's cache grows with the warehouse); None keeps it.
     Raises WarehouseLocked (naming the file) when the lock is still held after the wait.
     """
+    if memory_limit is not None and not MEMORY_LIMIT_RE.match(memory_limit.strip()):
+        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as '512MB' or '1GB'")
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +61,7 @@ def connect(
     waited = 0.0
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            conn = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
                 raise
@@ -64,14 +72,22 @@ def connect(
             sleep(delay)
             waited += delay
             delay = min(delay * 2, LOCK_POLL_MAX_SECONDS)
+            continue
+        if memory_limit is not None:
+            conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
+        return conn
 
 
 @contextmanager
 def open_warehouse(
-    path: str | Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+    path: str | Path,
+    *,
+    read_only: bool = False,
+    wait_seconds: float = LOCK_WAIT_SECONDS,
+    memory_limit: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Connect to `path` (migrating it first when writable) and close it on exit."""
-    conn = connect(path, read_only=read_only, wait_seconds=wait_seconds)
+    conn = connect(path, read_only=read_only, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         if not read_only:
             apply_migrations(conn)

@@ -147,12 +147,9 @@ def save_entries(
     if not columns["seq"]:
         return result
     batch = pa.Table.from_pydict(columns, schema=_BATCH_SCHEMA)
-    new_by_feed = save_batch(conn, run_id, batch, seen_at)
+    new_by_feed, result.new_versions = save_batch_counted(conn, run_id, batch, seen_at)
     result.new_by_feed = new_by_feed
     result.new_postings = sum(new_by_feed.values())
-    result.new_versions = int(
-        conn.execute("SELECT count(*) FROM raw_entries WHERE run_id = ?", [run_id]).fetchone()[0]  # type: ignore[index]
-    )
     return result
 
 
@@ -164,6 +161,15 @@ def save_batch(
 
     Returns the number of new postings per feed name.
     """
+    return save_batch_counted(conn, run_id, batch, seen_at)[0]
+
+
+def save_batch_counted(
+    conn: duckdb.DuckDBPyConnection, run_id: int, batch: pa.Table, seen_at: datetime
+) -> tuple[dict[str, int], int]:
+    """save_batch, also returning how many raw versions this batch appended (taken from the
+    INSERT itself: counting raw_entries of the run afterwards rescanned the whole run for
+    every part, quadratic in a cycle's size)."""
     conn.register("_batch", batch)
     try:
         # The newest version of each posting in this batch, and every feed it was seen in.
@@ -180,7 +186,7 @@ def save_batch(
             [seen_at],
         )
         # Append-only raw versions: only when the posting is new or its content changed.
-        conn.execute(
+        inserted = conn.execute(
             """
             INSERT INTO raw_entries
             SELECT ?, l.feed_name, l.source, l.posting_id, l.guid, l.link, l.title,
@@ -190,7 +196,7 @@ def save_batch(
             WHERE p.posting_id IS NULL OR p.content_hash <> l.content_hash
             """,
             [run_id, seen_at],
-        )
+        ).fetchone()
         new_rows = conn.execute(
             """
             SELECT l.feed_name, count(*) FROM _latest l
@@ -221,4 +227,5 @@ def save_batch(
     finally:
         conn.unregister("_batch")
         conn.execute("DROP TABLE IF EXISTS _latest")
-    return {str(feed): int(n) for feed, n in new_rows}
+    new_versions = int(inserted[0]) if inserted else 0
+    return {str(feed): int(n) for feed, n in new_rows}, new_versions
