@@ -1,4 +1,8 @@
-"""Job categories: the platform's own label through a documented table, else keyword rules.
+"""Job categories: the platform's label through a documented table, else rules, else a model.
+
+Order: the platform label when present; else the keyword rules on title and description; when
+no rule matches at all, the learned title model (analytics/title_model.py) if it is confident;
+else Other.
 
 The taxonomy is data (taxonomy/categories.toml, taxonomy/upwork_categories.toml). All of a
 category's patterns are compiled into one alternation with a named group per category, so a
@@ -16,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from analytics.keywords import Scanner, compile_scanner
+from analytics.title_model import TitleModel, classify_titles
 
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
 CATEGORIES_FILE = TAXONOMY_DIR / "categories.toml"
@@ -49,10 +54,10 @@ class Taxonomy:
 
 @dataclass(frozen=True)
 class CategoryTag:
-    """One posting's category, how it was decided, and a 0..1 confidence when rules decided."""
+    """One posting's category, how it was decided, and a 0..1 confidence (rules or model)."""
 
     category: str
-    method: str  # 'platform_label' | 'rules'
+    method: str  # 'platform_label' | 'rules' | 'model'
     subcategory: str | None = None
     confidence: float | None = None
 
@@ -146,3 +151,23 @@ def classify_posting(
     if mapped is not None:
         return CategoryTag(category=mapped, method="platform_label", subcategory=platform_category)
     return classify_text(title, description, taxonomy)
+
+
+def apply_title_model(
+    tags: list[CategoryTag], titles: list[str], model: TitleModel
+) -> list[CategoryTag]:
+    """`tags` with each rules tag that matched nothing replaced by the model's confident guess
+    of one of the twelve categories.
+
+    Rules tags with no match have no confidence; platform labels and rule matches are kept.
+    The model scores the open titles in one batch.
+    """
+    open_rows = [
+        i for i, tag in enumerate(tags) if tag.method == "rules" and tag.confidence is None
+    ]
+    scored = classify_titles(model, [titles[i] for i in open_rows])
+    out = list(tags)
+    for i, hit in zip(open_rows, scored, strict=True):
+        if hit is not None and hit[0] != OTHER:  # the model's own Other changes nothing
+            out[i] = CategoryTag(category=hit[0], method="model", confidence=hit[1])
+    return out

@@ -23,16 +23,19 @@ from analytics.categories import (
     CATEGORIES_FILE,
     OTHER,
     UPWORK_MAP_FILE,
+    CategoryTag,
+    apply_title_model,
     classify_posting,
     read_platform_map,
     read_taxonomy,
 )
 from analytics.rates import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
 from analytics.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
+from analytics.title_model import MODEL_FILE, read_title_model
 from warehouse.db import transaction
 from warehouse.postings import save_reject
 
-RULES_CODE_VERSION = "enrich-1"  # bump when code (not taxonomy data) changes what is tagged
+RULES_CODE_VERSION = "enrich-2"  # bump when code (not taxonomy data) changes what is tagged
 CHUNK_ROWS = 5_000  # postings per read/write chunk: ~10 MB of text at 2 KB per posting
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
@@ -41,9 +44,10 @@ Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, yea
 
 
 def compute_rules_version() -> str:
-    """'enrich-1+<12 hex>': the code version and a hash of every taxonomy/data file used."""
+    """'enrich-2+<12 hex>': the code version and a hash of every taxonomy/data file used."""
     digest = hashlib.sha256()
-    for path in (CATEGORIES_FILE, UPWORK_MAP_FILE, AI_SKILLS_FILE, EXCHANGE_RATES_FILE):
+    files = (CATEGORIES_FILE, UPWORK_MAP_FILE, AI_SKILLS_FILE, EXCHANGE_RATES_FILE, MODEL_FILE)
+    for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{RULES_CODE_VERSION}+{digest.hexdigest()[:12]}"
@@ -96,7 +100,23 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
             out.errors.append((posting_id, f"{type(exc).__name__}: {exc}", str(title)[:200]))
             out.categories.append((posting_id, OTHER, None, "rules", None))
             out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
+    _apply_model(out, {posting_id: title or "" for posting_id, title, *_ in rows})
     return out
+
+
+def _apply_model(out: ChunkTags, titles: dict[Any, str]) -> None:
+    """Re-tag, in one batch, the chunk's postings no rule matched with the title model."""
+    failed = {e[0] for e in out.errors}
+    rows = [
+        i
+        for i, (pid, _, _, method, confidence) in enumerate(out.categories)
+        if method == "rules" and confidence is None and pid not in failed
+    ]
+    tags = [CategoryTag(category=OTHER, method="rules") for _ in rows]
+    open_titles = [titles[out.categories[i][0]] for i in rows]
+    for i, tag in zip(rows, apply_title_model(tags, open_titles, read_title_model()), strict=True):
+        if tag.method == "model":
+            out.categories[i] = (out.categories[i][0], tag.category, None, "model", tag.confidence)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,15 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.categories import OTHER, Taxonomy, classify_text, map_platform_label, read_taxonomy
+from analytics.categories import (
+    OTHER,
+    Taxonomy,
+    apply_title_model,
+    classify_text,
+    map_platform_label,
+    read_taxonomy,
+)
+from analytics.title_model import TitleModel, read_title_model
 
 LABEL_COLUMNS = ("title", "occupations_category_pref_label", "occupations_oservice_pref_label")
 
@@ -79,10 +87,12 @@ def compute_category_report(
 
 
 def evaluate_categories(
-    paths: list[Path], taxonomy: Taxonomy | None = None
+    paths: list[Path], taxonomy: Taxonomy | None = None, model: TitleModel | None = None
 ) -> tuple[CategoryReport, pd.DataFrame]:
-    """Classify each labelled title (labels hidden) and score it; also return the rows."""
+    """Classify each labelled title (labels hidden) as enrichment does, rules then the title
+    model, and score it; also return the rows (columns truth, predicted, method)."""
     taxonomy = taxonomy or read_taxonomy()
+    model = model or read_title_model()
     frame = pd.concat([read_labelled(p) for p in paths], ignore_index=True)
     if "uid" in frame.columns:
         frame = frame.drop_duplicates("uid")
@@ -94,8 +104,10 @@ def evaluate_categories(
             strict=True,
         )
     ]
-    predictions = [classify_text(t, None, taxonomy).category for t in frame["title"]]
-    frame = frame.assign(truth=truths, predicted=predictions)
+    titles = list(frame["title"])
+    tags = apply_title_model([classify_text(t, None, taxonomy) for t in titles], titles, model)
+    predictions = [tag.category for tag in tags]
+    frame = frame.assign(truth=truths, predicted=predictions, method=[t.method for t in tags])
     return compute_category_report(truths, predictions, taxonomy.categories), frame
 
 

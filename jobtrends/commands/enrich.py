@@ -54,7 +54,8 @@ def eval_categories(paths: tuple[Path, ...], as_json: bool) -> None:
 
     PATHS are labelled CSVs (gzip allowed) with columns title, occupations_category_pref_label
     and occupations_oservice_pref_label. Labels are mapped through
-    analytics/taxonomy/upwork_categories.toml and hidden from the classifier.
+    analytics/taxonomy/upwork_categories.toml and hidden from the classifier, which is the
+    enrichment's: keyword rules, then the shipped title model where no rule matches.
     """
     from analytics.evaluate import evaluate_categories, render_category_report
 

@@ -1,0 +1,85 @@
+"""The shipped title model: it loads without ../shared, classifies clear titles, rebuilds
+byte-identically, and the rules+model combination holds its floor on held-out titles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analytics.categories import OTHER, read_taxonomy
+from analytics.enrich import compute_chunk
+from analytics.evaluate import evaluate_categories
+from analytics.title_model import (
+    MODEL_FILE,
+    classify_titles,
+    read_title_model,
+    write_title_model,
+)
+from analytics.train_categories import compute_title_model, main, read_training_titles
+
+SAMPLE = Path(__file__).parent / "fixtures" / "enrich" / "labelled_titles_sample.csv"
+
+
+def test_shipped_model_is_small_and_has_our_labels() -> None:
+    model = read_title_model()
+    assert model.labels == read_taxonomy().categories + (OTHER,)
+    assert MODEL_FILE.stat().st_size < 2 * 1024 * 1024
+    assert model.weights.shape == (len(model.vocabulary), len(model.labels))
+    assert 0.0 < model.threshold < 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Logo for my bakery", "Graphic Design"),
+        ("YouTube video editor", "Video Editing & Production"),
+        ("Bookkeeper for QuickBooks Online", "Accounting & Bookkeeping"),
+        ("Blog posts about travel", "Writing"),
+        ("Cold calling appointment setter", "Sales & Business Development"),
+        ("Customer support agent for email and chat", "Customer Service"),
+        ("React developer", "Front-End Development"),
+        ("Wix website redesign", "Web Design"),
+    ],
+)
+def test_shipped_model_classifies_clear_titles(title: str, expected: str) -> None:
+    (hit,) = classify_titles(read_title_model(), [title])
+    assert hit is not None and hit[0] == expected
+
+
+def test_model_abstains_on_a_title_with_no_known_word() -> None:
+    (hit,) = classify_titles(read_title_model(), ["Zxqv plorb"])
+    assert hit is None or hit[0] == OTHER
+
+
+def test_enrichment_uses_the_model_only_where_no_rule_matches() -> None:
+    rows = [
+        (1, "Spanish to English", "", None, 2023),  # no rule word: the model decides
+        (2, "Logo for my bakery", "", None, 2023),  # a rule match: rules decide
+        (3, "Anything", "", "Video Editing", 2023),  # a platform label: the table decides
+    ]
+    by_id = {row[0]: row for row in compute_chunk(rows).categories}
+    assert by_id[1][1:4] == ("Translation", None, "model")
+    assert by_id[2][1] == "Graphic Design" and by_id[2][3] == "rules"
+    assert by_id[3][1] == "Video Editing & Production" and by_id[3][3] == "platform_label"
+
+
+def test_rebuild_is_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    main([str(SAMPLE), "--out", str(first)])
+    main([str(SAMPLE), "--out", str(second)])
+    assert first.read_bytes() == second.read_bytes()
+    titles, truths = read_training_titles([SAMPLE])
+    model = compute_title_model(titles, truths, read_taxonomy().categories + (OTHER,))
+    write_title_model(model, second)
+    assert first.read_bytes() == second.read_bytes()
+    reread = read_title_model(first)
+    assert classify_titles(reread, titles[:20]) == classify_titles(model, titles[:20])
+
+
+def test_held_out_floor_on_vendored_sample() -> None:
+    # The sample is drawn from 1_3_2023_general; the shipped model was trained on
+    # 1_1_2023_general only. Measured 0.647 (rules alone 0.646): a regression floor.
+    report, frame = evaluate_categories([SAMPLE])
+    assert report.macro_f1 >= 0.60
+    assert (frame["method"] == "model").sum() > 0
