@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 WEEK_DAYS = 7  # "since last week" compares the 7 days ending as_of with the 7 days before
+CONTROLS_PREFIX = "controls: "  # how analytics/deltas.py starts a did row's note
 MIN_WEEKLY_POSTINGS = 20  # below this a week-on-week percentage is noise; such subjects are skipped
 
 
@@ -44,13 +45,26 @@ def render_event_sentence(pairs: pd.DataFrame, deltas: pd.DataFrame, noun: str) 
     honest = ""
     if pd.notna(top["honest_pct"]):
         honest = (
-            f"; the {top['honest_method']} estimate is {top['honest_pct']:+.1f}% "
+            f"; the {top['honest_method']} estimate{_controls_text(deltas, top)} is "
+            f"{top['honest_pct']:+.1f}% "
             f"(95% interval {top['honest_low']:+.1f}% to {top['honest_high']:+.1f}%)"
         )
     return (
         f"Since the event, the {noun} that moved most is {top['subject']}: "
         f"{top['study_pct']:+.1f}% by 84-day moving average{n_text}{honest}."
     )
+
+
+def _controls_text(deltas: pd.DataFrame, top: pd.Series) -> str:
+    """' against Video Editing & Production, Graphic Design' for a did estimate (it is relative
+    to its control categories: a reader must see which), else ''."""
+    rows = deltas[
+        (deltas["subject"] == top["subject"]) & (deltas["method"] == top["honest_method"])
+    ]
+    note = str(rows.iloc[0]["note"]) if not rows.empty and pd.notna(rows.iloc[0]["note"]) else ""
+    if not note.startswith(CONTROLS_PREFIX):
+        return ""
+    return " against " + note[len(CONTROLS_PREFIX) :].split(";", 1)[0].strip()
 
 
 def render_week_sentence(changes: pd.DataFrame, noun: str) -> str:

@@ -210,3 +210,18 @@ def test_a_category_added_to_the_taxonomy_gets_its_chart(filled) -> None:
     assert subjects == [*CATEGORIES, "Prompt Writing"]
     fig = figures.figure_trend_selector(series, subjects, EVENT_DATE, "t")
     assert any("Prompt Writing" in t.name for t in fig.data)
+
+
+def test_headline_names_the_controls_a_did_estimate_is_relative_to(filled) -> None:
+    """A did number means 'relative to these categories': the headline says which."""
+    filled.execute(
+        "UPDATE a_event_deltas SET note = 'controls: Video Editing & Production, Back-End "
+        "Development; log-difference DiD' WHERE method = 'did'"
+    )
+    deltas = inputs.read_event_deltas(filled, AS_OF)
+    pairs = figures.compute_delta_pairs(deltas, "ai_skill")
+    assert pairs.set_index("subject").loc["chatbot_development", "honest_method"] == "did"
+    sentence = headline.render_event_sentence(pairs, deltas, "AI skill")
+    assert "the did estimate against Video Editing & Production, Back-End Development is" in (
+        sentence
+    )
