@@ -93,34 +93,15 @@ def save_reject(
     )
 
 
-def save_entries(
-    conn: duckdb.DuckDBPyConnection,
-    run_id: int,
-    entries: Sequence[EntryRecord],
-    seen_at: datetime,
-) -> SaveResult:
-    """Store a batch of entries seen at `seen_at` by run `run_id`; returns what was new.
-
-    An entry with neither guid nor link cannot be deduplicated and goes to `rejects`.
-    Within the batch and against the warehouse, one posting is one row; every sighting
-    raises times_seen and adds its feed to `feeds`.
-    """
-    result = SaveResult(seen=len(entries))
+def build_batch(entries: Sequence[EntryRecord]) -> tuple[pa.Table, list[EntryRecord]]:
+    """The Arrow batch save_batch takes (columns of _BATCH_SCHEMA, `seq` = position in
+    `entries`), and the entries left out because they have neither guid nor link."""
     columns: dict[str, list[object]] = {name: [] for name in _BATCH_SCHEMA.names}
+    unkeyed: list[EntryRecord] = []
     for seq, e in enumerate(entries):
         key = dedupe_key(e.source, e.guid, e.link)
         if key is None:
-            save_reject(
-                conn,
-                run_id=run_id,
-                at=seen_at,
-                stage="entry",
-                origin=e.feed_name,
-                location=e.title,
-                reason="entry has neither guid nor link, so it cannot be deduplicated",
-                payload=e.description,
-            )
-            result.rejected += 1
+            unkeyed.append(e)
             continue
         row = {
             "seq": seq,
@@ -144,9 +125,37 @@ def save_entries(
         }
         for name, value in row.items():
             columns[name].append(value)
-    if not columns["seq"]:
+    return pa.Table.from_pydict(columns, schema=_BATCH_SCHEMA), unkeyed
+
+
+def save_entries(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: int,
+    entries: Sequence[EntryRecord],
+    seen_at: datetime,
+) -> SaveResult:
+    """Store a batch of entries seen at `seen_at` by run `run_id`; returns what was new.
+
+    An entry with neither guid nor link cannot be deduplicated and goes to `rejects`.
+    Within the batch and against the warehouse, one posting is one row; every sighting
+    raises times_seen and adds its feed to `feeds`.
+    """
+    result = SaveResult(seen=len(entries))
+    batch, unkeyed = build_batch(entries)
+    for e in unkeyed:
+        save_reject(
+            conn,
+            run_id=run_id,
+            at=seen_at,
+            stage="entry",
+            origin=e.feed_name,
+            location=e.title,
+            reason="entry has neither guid nor link, so it cannot be deduplicated",
+            payload=e.description,
+        )
+        result.rejected += 1
+    if batch.num_rows == 0:
         return result
-    batch = pa.Table.from_pydict(columns, schema=_BATCH_SCHEMA)
     new_by_feed, result.new_versions = save_batch_counted(conn, run_id, batch, seen_at)
     result.new_by_feed = new_by_feed
     result.new_postings = sum(new_by_feed.values())

@@ -15,14 +15,11 @@ from pathlib import Path
 
 import click
 import duckdb
-import pyarrow as pa
 
 from jobtrends.commands.bench import bench
 from warehouse.db import connect, transaction
-from warehouse.identity import content_hash, posting_id
 from warehouse.migrate import apply_migrations
-from warehouse.postings import _BATCH_SCHEMA as BATCH_SCHEMA  # save_batch's documented input
-from warehouse.postings import EntryRecord, save_batch, save_entries
+from warehouse.postings import EntryRecord, build_batch, save_batch, save_entries
 from warehouse.runs import finish_run, start_run
 
 SOURCES = ("upwork", "weworkremotely", "remoteok", "himalayas", "jobicy")
@@ -73,36 +70,6 @@ def generate_entries(count: int, seed: int, offset: int = 0) -> list[EntryRecord
     return entries
 
 
-def compute_batch(entries: list[EntryRecord]) -> pa.Table:
-    """The Arrow batch save_batch takes, built from entries (what a bulk importer does)."""
-    columns: dict[str, list[object]] = {name: [] for name in BATCH_SCHEMA.names}
-    for seq, e in enumerate(entries):
-        key = f"url:{e.link}"
-        row = {
-            "seq": seq,
-            "feed_name": e.feed_name,
-            "source": e.source,
-            "posting_id": posting_id(key),
-            "dedupe_key": key,
-            "canonical_url": e.link,
-            "guid": e.guid,
-            "link": e.link,
-            "title": e.title,
-            "description": e.description,
-            "summary_html": e.summary_html,
-            "content_html": None,
-            "published_at": e.published_at,
-            "updated_at": None,
-            "tags": list(e.tags),
-            "platform_category": None,
-            "is_simulated": False,
-            "content_hash": content_hash(e.title, e.description, e.summary_html, None),
-        }
-        for name, value in row.items():
-            columns[name].append(value)
-    return pa.Table.from_pydict(columns, schema=BATCH_SCHEMA)
-
-
 def _rate(rows: int, seconds: float) -> str:
     return f"{rows:>9,} rows in {seconds:6.2f}s = {rows / seconds:>9,.0f} rows/s"
 
@@ -129,7 +96,7 @@ def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) ->
             t0 = time.perf_counter()
             entries = generate_entries(min(chunk, rows - offset), seed=offset, offset=offset)
             t1 = time.perf_counter()
-            batch = compute_batch(entries)
+            batch, _ = build_batch(entries)
             t2 = time.perf_counter()
             with transaction(conn):
                 run = start_run(conn, "import", now)
