@@ -7,6 +7,7 @@ few kilobytes; plotly.js is the bulk of the page's size budget.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,6 +140,27 @@ def compute_delta_pairs(deltas: pd.DataFrame, kind: str) -> pd.DataFrame:
     return frame.sort_values("study_pct", na_position="first").reset_index(drop=True)
 
 
+def honest_interval_trace(
+    labels: list[str], frame: pd.DataFrame, *, name: str, size: int, **extra: Any
+) -> go.Scatter:
+    """Diamonds at `honest_pct` with asymmetric error bars to `honest_low`/`honest_high`."""
+    return go.Scatter(
+        y=labels,
+        x=frame["honest_pct"],
+        mode="markers",
+        name=name,
+        marker=dict(color=OKABE_ITO[3], size=size, symbol="diamond"),
+        error_x=dict(
+            type="data",
+            symmetric=False,
+            array=frame["honest_high"] - frame["honest_pct"],
+            arrayminus=frame["honest_pct"] - frame["honest_low"],
+            color=OKABE_ITO[3],
+        ),
+        **extra,
+    )
+
+
 def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
     """Horizontal bars of the study-style delta (%) with the honest estimate and 95% CI beside."""
     labels = [plain(s) for s in pairs["subject"]]
@@ -154,19 +176,11 @@ def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
         )
     )
     fig.add_trace(
-        go.Scatter(
-            y=labels,
-            x=pairs["honest_pct"],
-            mode="markers",
+        honest_interval_trace(
+            labels,
+            pairs,
             name="Honest method (95% interval)",
-            marker=dict(color=OKABE_ITO[3], size=9, symbol="diamond"),
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=pairs["honest_high"] - pairs["honest_pct"],
-                arrayminus=pairs["honest_pct"] - pairs["honest_low"],
-                color=OKABE_ITO[3],
-            ),
+            size=9,
             customdata=pairs["honest_method"],
             hovertemplate="%{y}: %{x:+.1f}% (%{customdata})<extra>honest</extra>",
         )
@@ -200,18 +214,8 @@ def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> 
         )
     )
     fig.add_trace(
-        go.Scatter(
-            y=subjects,
-            x=mine["honest_pct"],
-            mode="markers",
-            name="jobtrends, honest method (95% interval)",
-            marker=dict(color=OKABE_ITO[3], size=10, symbol="diamond"),
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=mine["honest_high"] - mine["honest_pct"],
-                arrayminus=mine["honest_pct"] - mine["honest_low"],
-            ),
+        honest_interval_trace(
+            subjects, mine, name="jobtrends, honest method (95% interval)", size=10
         )
     )
     symbols = ["square", "triangle-up", "x", "star"]
