@@ -4,6 +4,11 @@ analyst's lock that outlasts the wait therefore loses nothing: the next cycle st
 
 A cycle writes one part per feed; its parts share a group name, unique to the cycle, that the
 warehouse records with each stored part (`spool_parts`), so a group is resumed, never repeated.
+
+A part is an Arrow IPC file holding the rows `save_batch` takes, already keyed and hashed by
+whoever wrote it (a parse worker, in a big cycle), so storing it is DuckDB work only; the
+fetch outcomes, problems and the entries that have no key travel in its schema metadata.
+Parts written as JSON by earlier versions (`.batch.json`) are still read.
 """
 
 from __future__ import annotations
@@ -17,10 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from warehouse.feed_state import FetchOutcome
-from warehouse.postings import EntryRecord
+import pyarrow as pa
 
-SPOOL_SUFFIX = ".batch.json"
+from warehouse.feed_state import FetchOutcome
+from warehouse.postings import EntryRecord, build_batch
+
+SPOOL_SUFFIX = ".batch.arrow"
+LEGACY_SUFFIX = ".batch.json"  # parts spooled before 2026-11-24 (JSON of the whole Batch)
+META_KEY = b"jobtrends.batch"
 
 
 @dataclass
@@ -32,6 +41,29 @@ class Batch:
     outcomes: list[FetchOutcome] = field(default_factory=list)
     entries: list[EntryRecord] = field(default_factory=list)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (origin, stage, reason)
+
+
+@dataclass
+class PreparedBatch:
+    """A batch as the warehouse stores it: `rows` in save_batch's columns, `unkeyed` the
+    entries that have neither guid nor link (they become rejects), `seen` all entries."""
+
+    kind: str
+    started_at: datetime
+    outcomes: list[FetchOutcome]
+    problems: list[tuple[str, str, str]]
+    rows: pa.Table
+    unkeyed: list[EntryRecord]
+    seen: int
+
+
+def prepare_batch(batch: Batch) -> PreparedBatch:
+    """Key, id and hash the batch's entries (the per-entry Python work of storing)."""
+    rows, unkeyed = build_batch(batch.entries)
+    return PreparedBatch(
+        batch.kind, batch.started_at, batch.outcomes, batch.problems, rows, unkeyed,
+        len(batch.entries),
+    )  # fmt: skip
 
 
 def _encode(value: Any) -> Any:
@@ -82,25 +114,76 @@ def parse_batch(text: str) -> Batch:
     )
 
 
+def render_metadata(prepared: PreparedBatch) -> str:
+    """Everything of a prepared batch but its rows, as JSON text."""
+    return json.dumps(
+        {
+            "kind": prepared.kind,
+            "started_at": prepared.started_at,
+            "outcomes": [_fields_of(o) for o in prepared.outcomes],
+            "unkeyed": [_fields_of(e) for e in prepared.unkeyed],
+            "problems": prepared.problems,
+            "seen": prepared.seen,
+        },
+        default=_encode,
+        ensure_ascii=False,
+    )
+
+
+def parse_prepared(rows: pa.Table, text: str) -> PreparedBatch:
+    """The inverse of render_metadata, with the part's rows."""
+    data = json.loads(text, object_hook=_decode)
+    return PreparedBatch(
+        kind=data["kind"],
+        started_at=data["started_at"],
+        outcomes=[FetchOutcome(**o) for o in data["outcomes"]],
+        problems=[(p[0], p[1], p[2]) for p in data["problems"]],
+        rows=rows,
+        unkeyed=[EntryRecord(**{**e, "tags": tuple(e["tags"])}) for e in data["unkeyed"]],
+        seen=data["seen"],
+    )
+
+
 def new_cycle_token() -> str:
     """A short id that keeps two cycles of one process with the same clock apart: "1a2b3c4d"."""
     return uuid.uuid4().hex[:8]
 
 
-def write_spool(spool_dir: Path, batch: Batch, part: int = 0, cycle: str | None = None) -> Path:
-    """Write `batch` durably under `spool_dir` (tmp file, fsync, rename) and return its path.
+def render_group_name(
+    started_at: datetime, kind: str, cycle: str, owner_pid: int | None = None
+) -> str:
+    """The name the parts of one cycle share: "20240513T120000000000Z-42-1a2b3c4d-poll"
+    (start, the cycle's process id, its token, its kind); this process's id when None."""
+    stamp = started_at.strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{os.getpid() if owner_pid is None else owner_pid}-{cycle}-{kind}"
+
+
+def write_spool(
+    spool_dir: Path,
+    batch: Batch,
+    part: int = 0,
+    cycle: str | None = None,
+    owner_pid: int | None = None,
+) -> Path:
+    """Write `batch`, prepared, durably under `spool_dir` (tmp file, fsync, rename); returns
+    its path.
 
     A cycle writes one part per feed (pages bound the memory); its parts share `cycle` (from
-    new_cycle_token; a fresh one when None) and are stored as one collection run.
+    new_cycle_token; a fresh one when None) and the cycle's process id `owner_pid` (this
+    process's when None; a parse worker passes its cycle's), and are stored as one run.
     """
     spool_dir.mkdir(parents=True, exist_ok=True)
-    stamp = batch.started_at.strftime("%Y%m%dT%H%M%S%fZ")
-    token = cycle or new_cycle_token()
-    name = f"{stamp}-{os.getpid()}-{token}-{batch.kind}-{part:06d}{SPOOL_SUFFIX}"
+    group = render_group_name(batch.started_at, batch.kind, cycle or new_cycle_token(), owner_pid)
+    name = f"{group}-{part:06d}{SPOOL_SUFFIX}"
     target = spool_dir / name
-    tmp = spool_dir / f".{target.name}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(render_batch(batch))
+    tmp = spool_dir / f".{target.name}.{os.getpid()}.tmp"
+    prepared = prepare_batch(batch)
+    rows = prepared.rows.replace_schema_metadata(
+        {META_KEY: render_metadata(prepared).encode("utf-8")}
+    )
+    with open(tmp, "wb") as f:
+        with pa.ipc.new_file(f, rows.schema) as writer:
+            writer.write_table(rows)
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, target)
@@ -110,28 +193,37 @@ def write_spool(spool_dir: Path, batch: Batch, part: int = 0, cycle: str | None 
 def read_spool_groups(spool_dir: Path) -> list[list[Path]]:
     """Leftover batch files grouped by the cycle that wrote them, oldest cycle first.
 
-    "20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json" belongs to group
+    "20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.arrow" belongs to group
     "20240513T120000000000Z-42-1a2b3c4d-poll". Parts are in part order.
     """
     if not spool_dir.is_dir():
         return []
     groups: dict[str, list[Path]] = {}
-    for path in sorted(spool_dir.glob(f"*{SPOOL_SUFFIX}")):
+    paths = [*spool_dir.glob(f"*{SPOOL_SUFFIX}"), *spool_dir.glob(f"*{LEGACY_SUFFIX}")]
+    for path in sorted(paths):
         groups.setdefault(spool_group_of(path), []).append(path)
     return [groups[k] for k in sorted(groups)]
 
 
 def spool_group_of(path: Path) -> str:
-    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json"
+    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.arrow"
     -> "20240513T120000000000Z-42-1a2b3c4d-poll"."""
     return path.name.rsplit("-", 1)[0]
 
 
 def spool_part_of(path: Path) -> int:
-    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.json" -> 3."""
-    return int(path.name.removesuffix(SPOOL_SUFFIX).rsplit("-", 1)[1])
+    """ ".../20240513T120000000000Z-42-1a2b3c4d-poll-000003.batch.arrow" -> 3."""
+    name = path.name.removesuffix(SPOOL_SUFFIX).removesuffix(LEGACY_SUFFIX)
+    return int(name.rsplit("-", 1)[1])
 
 
-def read_batch(path: Path) -> Batch:
-    """One spooled batch file."""
-    return parse_batch(path.read_text(encoding="utf-8"))
+def read_batch(path: Path) -> PreparedBatch:
+    """One spooled part, ready to store (a legacy JSON part is prepared here)."""
+    if path.name.endswith(LEGACY_SUFFIX):
+        return prepare_batch(parse_batch(path.read_text(encoding="utf-8")))
+    with pa.OSFile(str(path)) as f:
+        rows = pa.ipc.open_file(f).read_all()
+    metadata = (rows.schema.metadata or {}).get(META_KEY)
+    if metadata is None:
+        raise ValueError(f"{path}: spool part without its {META_KEY.decode()} metadata")
+    return parse_prepared(rows.replace_schema_metadata(None), metadata.decode("utf-8"))

@@ -56,7 +56,7 @@ def test_hostile_feeds_keep_going_with_right_health(db_path: Path, tmp_path: Pat
         assert stored == 32
         assert scalar(db_path, "SELECT count(*) FROM rejects WHERE stage = 'parse'") == 4
         assert scalar(db_path, "SELECT count(*) FROM fetch_log") == len(HOSTILE)
-        assert not list(spool.glob("*.json"))  # stored, so the spool is empty
+        assert not list(spool.glob("*.batch.*"))  # stored, so the spool is empty
 
         # Two hours later every feed but the gone ones is due again; upwork answers 304.
         hits_before = dict(Handler.hits)

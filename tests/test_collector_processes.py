@@ -69,11 +69,11 @@ def test_lock_timeout_keeps_the_spooled_batch(db_path: Path, tmp_path: Path) -> 
     holder = analyst(db_path, 2.0)
     with pytest.raises(WarehouseLocked):
         store_spool(db_path, spool, T0, wait_seconds=0.3)
-    assert len(list(spool.glob("*.json"))) == 1  # nothing lost
+    assert len(list(spool.glob("*.batch.*"))) == 1  # nothing lost
     holder.communicate(timeout=30)
     summary = store_spool(db_path, spool, T0, wait_seconds=30)
     assert summary.counts["postings_new"] == 30
-    assert not list(spool.glob("*.json"))
+    assert not list(spool.glob("*.batch.*"))
 
 
 def wait_for(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def]

@@ -140,8 +140,22 @@ def save_entries(
     Within the batch and against the warehouse, one posting is one row; every sighting
     raises times_seen and adds its feed to `feeds`.
     """
-    result = SaveResult(seen=len(entries))
     batch, unkeyed = build_batch(entries)
+    return save_built_batch(conn, run_id, batch, unkeyed, seen_at, seen=len(entries))
+
+
+def save_built_batch(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: int,
+    batch: pa.Table,
+    unkeyed: Sequence[EntryRecord],
+    seen_at: datetime,
+    *,
+    seen: int,
+) -> SaveResult:
+    """save_entries after build_batch (done elsewhere, e.g. in a parse worker): store `batch`,
+    record each of `unkeyed` in `rejects`; `seen` counts every entry of the batch."""
+    result = SaveResult(seen=seen)
     for e in unkeyed:
         save_reject(
             conn,
