@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from dashboards.report import write_weekly_report
 from jobtrends.cli import AppContext
 
 
@@ -38,6 +37,8 @@ def report(app: AppContext, as_of: dt.datetime | None, out_dir: Path | None) -> 
     now = dt.datetime.now(dt.UTC)
     day = as_of.date() if as_of else now.date() - dt.timedelta(days=1)
     started = time.perf_counter()
+    from dashboards.report import write_weekly_report  # plotly, pandas: only when reporting
+
     path = write_weekly_report(app.core.db, out_dir or app.core.report_dir, day, now)
     seconds = time.perf_counter() - started
     size_mb = path.stat().st_size / 1_000_000
