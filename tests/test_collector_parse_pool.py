@@ -49,7 +49,7 @@ def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def test_parsing_in_worker_processes_stores_what_inline_parsing_stores(tmp_path: Path) -> None:
     states = {}
-    for label, workers in (("inline", 1), ("pool", 2)):
+    for label, workers in (("inline", 0), ("pool", 1), ("pool2", 2)):
         spool = tmp_path / label / "spool"
         parts = spool_results(cycle_results(), spool, T0, "c0ffee00", workers=workers,
                               parallel_min_bytes=0)  # fmt: skip
@@ -58,7 +58,7 @@ def test_parsing_in_worker_processes_stores_what_inline_parsing_stores(tmp_path:
         summary = store_spool(tmp_path / label / "w.duckdb", spool, T0)
         assert summary.runs == [1] and not list(spool.iterdir())
         states[label] = stored(tmp_path / label / "w.duckdb")
-    assert states["pool"] == states["inline"]
+    assert states["pool"] == states["inline"] == states["pool2"]
     assert len(states["pool"]["postings"]) > 30  # the real feed's postings, not an empty pair
     assert [r[1] for r in states["pool"]["fetch_log"]] == ["retry", "failed", "ok", "ok", "ok"]
 

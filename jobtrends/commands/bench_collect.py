@@ -90,10 +90,11 @@ def page_count(n_items: int) -> int:
 @click.option("--items", "n_items", type=int, default=10_000, show_default=True)
 @click.option(
     "--parse-workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=PARSE_WORKERS,
     show_default=True,
-    help="Processes that parse a big cycle's bodies (1: all in the collector's process).",
+    help="Worker processes that parse a big cycle's bodies beside the collector's own "
+    "(0: all in the collector's process).",
 )
 @click.pass_obj
 def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> None:
