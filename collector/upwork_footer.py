@@ -16,8 +16,17 @@ from collector.html_text import parse_html_text
 
 # "Category: Data Visualization" -> "Data Visualization"
 _CATEGORY_RE = re.compile(r"^Category:\s*(.+?)\s*$", re.MULTILINE)
-# "Posted On: May 13, 2024 09:46 UTC" -> "May 13, 2024 09:46"
-_POSTED_ON_RE = re.compile(r"^Posted On:\s*([A-Z][a-z]+ \d{1,2}, \d{4} \d{1,2}:\d{2})\s*UTC", re.M)
+# "Posted On: May 13, 2024 09:46 UTC" -> ("May", "13", "2024", "09", "46")
+_POSTED_ON_RE = re.compile(
+    r"^Posted On:\s*([A-Z][a-z]+) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2})\s*UTC", re.M
+)
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        "January February March April May June July August September October November December"
+        .split(), start=1,
+    )
+}  # fmt: skip
 # "click to apply" is the link text at the very end of every Upwork item.
 _APPLY_LINE = "click to apply"
 UPWORK_TITLE_SUFFIX = " - Upwork"  # "Data entry - Upwork" -> "Data entry"
@@ -51,9 +60,12 @@ def parse_posted_on(plain_text: str | None) -> datetime | None:
     match = _POSTED_ON_RE.search(plain_text)
     if not match:
         return None
-    try:
-        return datetime.strptime(match.group(1), "%B %d, %Y %H:%M").replace(tzinfo=UTC)
-    except ValueError:
+    month, day, year, hour, minute = match.groups()
+    if month not in MONTHS:
+        return None
+    try:  # what strptime("%B %d, %Y %H:%M") reads, at a tenth of its cost
+        return datetime(int(year), MONTHS[month], int(day), int(hour), int(minute), tzinfo=UTC)
+    except ValueError:  # "February 30", "25:00"
         return None
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from collector.entries import parse_feed_bytes, parse_html_text, parse_posted_on
 
@@ -61,3 +64,26 @@ def test_parse_html_text_and_posted_on() -> None:
     assert text == "Hi\nHourly Range: $15.00-$30.00\nPosted On: May 13, 2024 09:46 UTC"
     assert parse_posted_on(text) is not None and parse_posted_on(text).hour == 9  # type: ignore[union-attr]
     assert parse_posted_on("no footer") is None
+
+
+@given(
+    month=st.sampled_from(["January", "February", "May", "September", "December", "Sept", "Mai"]),
+    day=st.integers(0, 39),
+    year=st.integers(1999, 2031),
+    hour=st.integers(0, 29),
+    minute=st.integers(0, 69),
+    pad=st.booleans(),
+)
+def test_posted_on_reads_what_strptime_reads(
+    month: str, day: int, year: int, hour: int, minute: int, pad: bool
+) -> None:
+    stamp = (
+        f"{month} {day:02d}, {year} {hour:02d}:{minute:02d}"
+        if pad
+        else (f"{month} {day}, {year} {hour}:{minute:02d}")
+    )
+    try:
+        expected = datetime.strptime(stamp, "%B %d, %Y %H:%M").replace(tzinfo=UTC)
+    except ValueError:
+        expected = None
+    assert parse_posted_on(f"Budget: $5\nPosted On: {stamp} UTC\nCountry: x") == expected
