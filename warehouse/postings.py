@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -96,35 +97,31 @@ def save_reject(
 def build_batch(entries: Sequence[EntryRecord]) -> tuple[pa.Table, list[EntryRecord]]:
     """The Arrow batch save_batch takes (columns of _BATCH_SCHEMA, `seq` = position in
     `entries`), and the entries left out because they have neither guid nor link."""
-    columns: dict[str, list[object]] = {name: [] for name in _BATCH_SCHEMA.names}
+    keyed: list[tuple[int, EntryRecord, str]] = []
     unkeyed: list[EntryRecord] = []
     for seq, e in enumerate(entries):
         key = dedupe_key(e.source, e.guid, e.link)
         if key is None:
             unkeyed.append(e)
-            continue
-        row = {
-            "seq": seq,
-            "feed_name": e.feed_name,
-            "source": e.source,
-            "posting_id": posting_id(key),
-            "dedupe_key": key,
-            "canonical_url": key[4:] if key.startswith("url:") else e.link,
-            "guid": e.guid,
-            "link": e.link,
-            "title": e.title,
-            "description": e.description,
-            "summary_html": e.summary_html,
-            "content_html": e.content_html,
-            "published_at": e.published_at,
-            "updated_at": e.updated_at,
-            "tags": list(e.tags),
-            "platform_category": e.platform_category,
-            "is_simulated": e.is_simulated,
-            "content_hash": content_hash(e.title, e.description, e.summary_html, e.content_html),
-        }
-        for name, value in row.items():
-            columns[name].append(value)
+        else:
+            keyed.append((seq, e, key))
+    rows = [e for _, e, _ in keyed]
+    keys = [key for _, _, key in keyed]
+    columns: dict[str, list[Any]] = {
+        "seq": [seq for seq, _, _ in keyed],
+        "posting_id": [posting_id(key) for key in keys],
+        "dedupe_key": keys,
+        "canonical_url": [
+            key[4:] if key.startswith("url:") else e.link for key, e in zip(keys, rows, strict=True)
+        ],
+        "tags": [list(e.tags) for e in rows],
+        "content_hash": [
+            content_hash(e.title, e.description, e.summary_html, e.content_html) for e in rows
+        ],
+    }
+    for name in _BATCH_SCHEMA.names:
+        if name not in columns:  # the entry's own fields, as they are
+            columns[name] = [getattr(e, name) for e in rows]
     return pa.Table.from_pydict(columns, schema=_BATCH_SCHEMA), unkeyed
 
 
