@@ -25,7 +25,12 @@ def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
 
     def collect(now: datetime) -> str:
         summary = run_cycle(
-            core.db, core.spool_dir, specs, now, snapshot=False, memory_limit=core.memory_limit
+            core.db,
+            core.spool_dir,
+            specs,
+            now,
+            snapshot=False,
+            memory_limit=core.collect_memory_limit,
         )
         return summary.render()
 

@@ -177,3 +177,10 @@ def test_steps_connection_has_the_configured_memory_limit(db_path: Path) -> None
     assert limits == ["286.1 MiB"]  # DuckDB shows 300 MB (10^6 bytes) in MiB
     with pytest.raises(ValueError, match="not a size"):
         connect(db_path, memory_limit="300; DROP TABLE postings")
+
+
+def test_the_collector_has_its_own_smaller_memory_cap() -> None:
+    default = fill(CoreConfig, "core", {}, {})
+    assert default.collect_memory_limit == "128MB" and default.memory_limit == "1GB"
+    env = fill(CoreConfig, "core", {}, {"JOBTRENDS_COLLECTOR_MEMORY_LIMIT": " "})
+    assert env.collect_memory_limit is None  # empty: DuckDB's own default

@@ -105,7 +105,7 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
     parse_worker_peak_rss the largest parse worker's. CPU seconds (the workers' included)
     are printed too: on a shared machine the ratio
     of CPU times is steadier than the ratio of wall-clock rates. DuckDB's memory_limit is the
-    service's (duckdb_memory_limit).
+    collector's (collector_memory_limit).
     """
     import feedparser
 
@@ -141,7 +141,7 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bench.duckdb"
             begin, begin_cpu = time.monotonic(), time.process_time() + _children_cpu_s()
-            memory_limit = (app.core if app else CoreConfig()).memory_limit
+            memory_limit = (app.core if app else CoreConfig()).collect_memory_limit
             summary = run_cycle(
                 db, Path(tmp) / "spool", specs, t0, memory_limit=memory_limit,
                 parse_workers=parse_workers,
