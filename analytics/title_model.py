@@ -52,10 +52,13 @@ def compute_feature_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Known feature ids of all titles concatenated, and each title's offset into them."""
     ids: list[int] = []
-    offsets = np.zeros(len(titles) + 1, dtype=np.int64)
+    ends = [0] * len(titles)
+    lookup = vocabulary.get  # bound once: this loop runs for every open title at runtime
     for row, title in enumerate(titles):
-        ids.extend(j for f in parse_title_features(title) if (j := vocabulary.get(f)) is not None)
-        offsets[row + 1] = len(ids)
+        ids.extend(j for f in parse_title_features(title) if (j := lookup(f)) is not None)
+        ends[row] = len(ids)
+    offsets = np.zeros(len(titles) + 1, dtype=np.int64)
+    offsets[1:] = ends
     return np.asarray(ids, dtype=np.int64), offsets
 
 
@@ -65,8 +68,12 @@ def compute_title_probabilities(model: TitleModel, titles: Sequence[str]) -> np.
     counts = np.diff(offsets)
     scores = np.zeros((len(titles), len(model.labels)), dtype=np.float64)
     if len(ids):
-        rows = np.repeat(np.arange(len(titles)), counts)
-        np.add.at(scores, rows, model.weights[ids])
+        # one segment sum per title with features (float64, in feature order: the same sums
+        # as adding row by row); titles with no known feature keep 0
+        present = counts > 0
+        scores[present] = np.add.reduceat(
+            model.weights[ids].astype(np.float64), offsets[:-1][present]
+        )
     # each title's binary feature vector has unit L2 norm: divide the sum by sqrt(count)
     scores /= np.sqrt(np.maximum(counts, 1))[:, None]
     scores += model.bias

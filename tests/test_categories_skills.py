@@ -64,6 +64,12 @@ def test_our_own_names_map_to_themselves(name: str) -> None:
         ("Logo for a bakery", "Graphic Design"),
         ("React front-end developer", "Front-End Development"),
         ("Blog writer for fitness articles", "Writing"),
+        ("Backend developer for a REST API", "Back-End Development"),
+        # Upwork files these under Full Stack (Other) far more often than Back-End, so a
+        # language name alone is not a Back-End vote (categories.toml, 1_1 measurements)
+        ("Laravel PHP developer with MySQL", OTHER),
+        ("Node.js developer", OTHER),
+        ("Typing job", OTHER),
         ("Fix my car", OTHER),
     ],
 )
@@ -102,7 +108,8 @@ def test_report_metrics_by_hand() -> None:
 def test_eval_on_vendored_labelled_sample() -> None:
     report, frame = evaluate_categories([FIXTURES / "enrich" / "labelled_titles_sample.csv"])
     assert report.n == len(frame) >= 390  # 400 rows, a few duplicate uids
-    # a regression floor measured on this sample (0.647), not the target (docs/enrichment.md)
+    # a regression floor measured on this sample (0.613; 0.647 before the rule review, whose
+    # cost here is Back-End's 4 titles), not the target (docs/enrichment.md)
     assert report.macro_f1 >= 0.60
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analytics.categories import OTHER, read_taxonomy
@@ -13,6 +14,8 @@ from analytics.evaluate import evaluate_categories
 from analytics.title_model import (
     MODEL_FILE,
     classify_titles,
+    compute_title_probabilities,
+    parse_title_features,
     read_title_model,
     write_title_model,
 )
@@ -79,7 +82,22 @@ def test_rebuild_is_deterministic(tmp_path: Path) -> None:
 
 def test_held_out_floor_on_vendored_sample() -> None:
     # The sample is drawn from 1_3_2023_general; the shipped model was trained on
-    # 1_1_2023_general only. Measured 0.647 (rules alone 0.646): a regression floor.
+    # 1_1_2023_general only. Measured 0.613 (rules alone 0.605; 0.647 and 0.646 before the
+    # rule review dropped php/laravel/node.js from Back-End: its 4 titles here): a floor.
     report, frame = evaluate_categories([SAMPLE])
     assert report.macro_f1 >= 0.60
     assert (frame["method"] == "model").sum() > 0
+
+
+def test_batch_probabilities_equal_one_title_at_a_time() -> None:
+    # the batch sums each title's weight rows as a segment; titles with no known feature
+    # (empty, unknown words) sit between others and must not borrow a neighbour's rows
+    model = read_title_model()
+    titles = ["Logo for my bakery", "", "Zxqv plorb", "React developer", "!!!", "Blog posts"]
+    batch = compute_title_probabilities(model, titles)
+    for row, title in enumerate(titles):
+        ids = [model.vocabulary[f] for f in parse_title_features(title) if f in model.vocabulary]
+        scores = model.weights[ids].astype(np.float64).sum(axis=0) / np.sqrt(max(len(ids), 1))
+        scores = scores + model.bias
+        expected = np.exp(scores - scores.max())
+        np.testing.assert_allclose(batch[row], expected / expected.sum(), rtol=1e-12)
