@@ -54,13 +54,17 @@ def render_page(start: int, count: int, t0: datetime) -> bytes:
 
 def serve_pages(n_items: int, t0: datetime, port_out: Connection) -> None:
     """The bench's feed server (run in a child process, so its CPU and memory are not the
-    collector's): /p<k>.rss is page k of the N generated items; sends its port to port_out."""
-    pages = {f"/p{k}.rss": k * ITEMS_PER_FEED for k in range(page_count(n_items))}
+    collector's): /p<k>.rss is page k of the N generated items, all rendered up front; sends
+    its port to port_out once it is ready."""
+    # rendered before the port is sent, so the timed cycle does not share a core with it
+    pages = {
+        f"/p{k}.rss": render_page(start, min(ITEMS_PER_FEED, n_items - start), t0)
+        for k, start in enumerate(range(0, n_items, ITEMS_PER_FEED))
+    }
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
-            start = pages[self.path]
-            body = render_page(start, min(ITEMS_PER_FEED, n_items - start), t0)
+            body = pages[self.path]
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
