@@ -86,62 +86,54 @@ def _fields_of(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
+def _render(batch: Batch | PreparedBatch, **records: Any) -> str:
+    """What a batch and a prepared batch share, plus `records`, as JSON text (datetimes as
+    ISO strings with their UTC offset)."""
+    head = {
+        "kind": batch.kind,
+        "started_at": batch.started_at,
+        "outcomes": [_fields_of(o) for o in batch.outcomes],
+        "problems": batch.problems,
+    }
+    return json.dumps(head | records, default=_encode, ensure_ascii=False)
+
+
+def _parse(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The inverse of _render: the shared fields, decoded, and the whole JSON object."""
+    data = json.loads(text, object_hook=_decode)
+    head = {
+        "kind": data["kind"],
+        "started_at": data["started_at"],
+        "outcomes": [FetchOutcome(**o) for o in data["outcomes"]],
+        "problems": [(p[0], p[1], p[2]) for p in data["problems"]],
+    }
+    return head, data
+
+
+def _entries(records: list[dict[str, Any]]) -> list[EntryRecord]:
+    return [EntryRecord(**{**e, "tags": tuple(e["tags"])}) for e in records]
+
+
 def render_batch(batch: Batch) -> str:
-    """The batch as JSON text (datetimes as ISO strings with their UTC offset)."""
-    return json.dumps(
-        {
-            "kind": batch.kind,
-            "started_at": batch.started_at,
-            "outcomes": [_fields_of(o) for o in batch.outcomes],
-            "entries": [_fields_of(e) for e in batch.entries],
-            "problems": batch.problems,
-        },
-        default=_encode,
-        ensure_ascii=False,
-    )
+    """A whole batch as JSON text: the spool format before 2026-11-24 (LEGACY_SUFFIX)."""
+    return _render(batch, entries=[_fields_of(e) for e in batch.entries])
 
 
 def parse_batch(text: str) -> Batch:
     """The inverse of render_batch."""
-    data = json.loads(text, object_hook=_decode)
-    entries = [EntryRecord(**{**e, "tags": tuple(e["tags"])}) for e in data["entries"]]
-    return Batch(
-        kind=data["kind"],
-        started_at=data["started_at"],
-        outcomes=[FetchOutcome(**o) for o in data["outcomes"]],
-        entries=entries,
-        problems=[(p[0], p[1], p[2]) for p in data["problems"]],
-    )
+    head, data = _parse(text)
+    return Batch(**head, entries=_entries(data["entries"]))
 
 
 def render_metadata(prepared: PreparedBatch) -> str:
     """Everything of a prepared batch but its rows, as JSON text."""
-    return json.dumps(
-        {
-            "kind": prepared.kind,
-            "started_at": prepared.started_at,
-            "outcomes": [_fields_of(o) for o in prepared.outcomes],
-            "unkeyed": [_fields_of(e) for e in prepared.unkeyed],
-            "problems": prepared.problems,
-            "seen": prepared.seen,
-        },
-        default=_encode,
-        ensure_ascii=False,
-    )
+    return _render(prepared, unkeyed=[_fields_of(e) for e in prepared.unkeyed], seen=prepared.seen)
 
 
 def parse_prepared(rows: pa.Table, text: str) -> PreparedBatch:
     """The inverse of render_metadata, with the part's rows."""
-    data = json.loads(text, object_hook=_decode)
-    return PreparedBatch(
-        kind=data["kind"],
-        started_at=data["started_at"],
-        outcomes=[FetchOutcome(**o) for o in data["outcomes"]],
-        problems=[(p[0], p[1], p[2]) for p in data["problems"]],
-        rows=rows,
-        unkeyed=[EntryRecord(**{**e, "tags": tuple(e["tags"])}) for e in data["unkeyed"]],
-        seen=data["seen"],
-    )
+    head, data = _parse(text)
+    return PreparedBatch(**head, rows=rows, unkeyed=_entries(data["unkeyed"]), seen=data["seen"])
 
 
 def new_cycle_token() -> str:
