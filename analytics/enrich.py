@@ -36,7 +36,8 @@ from warehouse.db import transaction
 from warehouse.postings import save_reject
 
 RULES_CODE_VERSION = "enrich-2"  # bump when code (not taxonomy data) changes what is tagged
-CHUNK_ROWS = 5_000  # postings per read/write chunk: ~10 MB of text at 2 KB per posting
+CHUNK_ROWS = 10_000  # postings per read/write chunk: ~20 MB of text at 2 KB per posting;
+# 5,000 cost 3 us more per posting in per-transaction overhead (three DELETEs, a commit)
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
 
