@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import duckdb
+import pytest
 
 from tests.conftest import T0
 from warehouse.db import transaction
-from warehouse.postings import EntryRecord, save_entries
+from warehouse.postings import EntryRecord, build_batch, save_batch, save_entries
 from warehouse.runs import finish_run, start_run
 
 
@@ -96,3 +97,16 @@ def test_a_failed_batch_rolls_back_everything(conn: duckdb.DuckDBPyConnection) -
         pass
     assert count(conn, "SELECT count(*) FROM postings") == 1
     assert count(conn, "SELECT count(*) FROM collection_runs") == 1
+
+
+def test_a_failing_store_raises_its_own_error_and_keeps_what_was_stored(
+    conn: duckdb.DuckDBPyConnection,
+) -> None:
+    poll(conn, [entry(1)], 0)
+    batch, _ = build_batch([entry(2)])
+    broken = batch.drop_columns(["dedupe_key"])  # a batch of the wrong shape fails in SQL
+    with pytest.raises(duckdb.BinderException), transaction(conn):
+        run = start_run(conn, "poll", T0)
+        save_batch(conn, run, broken, T0)
+    assert count(conn, "SELECT count(*) FROM postings") == 1
+    assert poll(conn, [entry(2)], 5) == 1  # the connection stores the next batch as usual

@@ -6,6 +6,7 @@ Every source (feed polls, recorded files, archive imports, the simulator) writes
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -244,8 +245,13 @@ def save_batch_counted(
             """,
             [seen_at, seen_at, run_id, run_id],
         )
-    finally:
-        conn.unregister("_batch")
-        conn.execute("DROP TABLE IF EXISTS _latest")
+    except BaseException:
+        # a failed statement aborts the caller's transaction, which then refuses even this
+        # cleanup (its rollback drops _latest): raise the error that failed it, not that one
+        with contextlib.suppress(duckdb.Error):
+            conn.unregister("_batch")
+        raise
+    conn.unregister("_batch")
+    conn.execute("DROP TABLE IF EXISTS _latest")
     new_versions = int(inserted[0]) if inserted else 0
     return {str(feed): int(n) for feed, n in new_rows}, new_versions
