@@ -35,10 +35,12 @@ def run_cycle(
     snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS,
     memory_limit: str | None = None,
+    retry_memory_limit: str | None = None,
     parse_workers: int = PARSE_WORKERS,
 ) -> CycleSummary:
     """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle.
-    `memory_limit` caps DuckDB's memory on the cycle's connections (None: DuckDB's default);
+    `memory_limit` caps DuckDB's memory on the cycle's connections (None: DuckDB's default;
+    a part that needs more is stored again under `retry_memory_limit`);
     a big cycle parses in `parse_workers` processes (collector/parse_pool.py)."""
     with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         with transaction(conn):
@@ -54,6 +56,7 @@ def run_cycle(
     store = StoreThread(
         db_path, spool_dir, render_group_name(now, "poll", cycle), now, snapshot=snapshot,
         wait_seconds=wait_seconds, memory_limit=memory_limit,
+        retry_memory_limit=retry_memory_limit,
     )  # fmt: skip
     store.start()
     try:

@@ -28,7 +28,7 @@ from collector.spool import (
     spool_group_of,
     spool_part_of,
 )
-from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, transaction
+from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, set_memory_limit, transaction
 from warehouse.feed_state import FetchOutcome, save_fetch_outcome
 from warehouse.postings import save_built_batch, save_reject
 from warehouse.runs import (
@@ -43,6 +43,11 @@ from warehouse.runs import (
 from warehouse.snapshot import publish_snapshot
 
 log = logging.getLogger("collector.store")
+
+# DuckDB threads on the store's connection. A part is one feed page: one thread stores a
+# 200k-item cycle's parts in 20 s instead of 29 s (less coordination on 2 cores) and leaves
+# the other core to the parsing it runs beside.
+STORE_THREADS = 1
 
 OUTCOME_COUNTER = {
     "ok": "feeds_ok",
@@ -131,12 +136,31 @@ def finish_group_run(conn: duckdb.DuckDBPyConnection, run_id: int, finished_at: 
     finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts, note=note)
 
 
+def _store_part(
+    conn: duckdb.DuckDBPyConnection, group: str, path: Path, batch: PreparedBatch,
+    run: tuple[int | None, str | None], finished_at: datetime, last: bool,
+) -> tuple[int, str]:  # fmt: skip
+    """One part in its own transaction; returns the group's (run_id, status) after it."""
+    run_id, status = run
+    with transaction(conn):
+        if run_id is None or status != "running":
+            # The first part, or a group another process stored and closed meanwhile.
+            run_id, status = start_run(conn, batch.kind, batch.started_at), "running"
+        add_run_counts(conn, run_id, save_part(conn, run_id, batch))
+        save_spool_part(conn, group, spool_part_of(path), run_id, finished_at)
+        if last:
+            finish_group_run(conn, run_id, finished_at)
+            status = "closed"
+    return run_id, status
+
+
 def save_group_run(
     conn: duckdb.DuckDBPyConnection,
     paths: Sequence[Path],
     finished_at: datetime,
     *,
     close: bool = True,
+    memory: tuple[str | None, str | None] = (None, None),
 ) -> int | None:
     """Store one cycle's spooled parts as one collection run, ONE TRANSACTION PER PART (one
     feed's page), deleting each part's file once its transaction committed; with `close`, the
@@ -144,8 +168,10 @@ def save_group_run(
 
     Each part's transaction records it in `spool_parts`, so a group cut short by a crash is
     resumed by the next call: stored parts are skipped (their file deleted), the rest go into
-    the same run. Returns the run's id, or None when every part had already been stored and
-    the run closed (nothing to do but delete the files).
+    the same run. `memory` = (the connection's cap, a larger one): a part that runs out of
+    memory under the first (a very big recorded file) is rolled back and stored once more
+    under the second, instead of failing every cycle. Returns the run's id, or None when
+    every part had already been stored and the run closed (nothing to do but delete files).
     """
     group = spool_group_of(paths[0])
     run_id, status, stored = read_spool_progress(conn, group)
@@ -155,15 +181,22 @@ def save_group_run(
             path.unlink()
             continue
         batch = read_batch(path)
-        with transaction(conn):
-            if run_id is None or status != "running":
-                # The first part, or a group another process stored and closed meanwhile.
-                run_id, status = start_run(conn, batch.kind, batch.started_at), "running"
-            add_run_counts(conn, run_id, save_part(conn, run_id, batch))
-            save_spool_part(conn, group, spool_part_of(path), run_id, finished_at)
-            if close and i == len(paths) - 1:
-                finish_group_run(conn, run_id, finished_at)
-                status = "closed"
+        last = close and i == len(paths) - 1
+        try:
+            run_id, status = _store_part(conn, group, path, batch, (run_id, status),
+                                         finished_at, last)  # fmt: skip
+        except duckdb.OutOfMemoryException as exc:
+            cap, larger = memory
+            if larger is None or larger == cap:
+                raise
+            log.warning("%s: out of memory under %s, storing it again under %s (%s)",
+                        path.name, cap, larger, str(exc).splitlines()[0])  # fmt: skip
+            set_memory_limit(conn, larger)
+            try:
+                run_id, status = _store_part(conn, group, path, batch, (run_id, status),
+                                             finished_at, last)  # fmt: skip
+            finally:
+                set_memory_limit(conn, cap)
         path.unlink()
         acted = True
     if close and run_id is not None and status == "running":
@@ -188,15 +221,20 @@ def _add_run(conn: duckdb.DuckDBPyConnection, summary: CycleSummary, run_id: int
 def store_spool(
     db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS, memory_limit: str | None = None,
+    retry_memory_limit: str | None = None,
 ) -> CycleSummary:  # fmt: skip
     """Store every spooled cycle (oldest first) as one run each, a transaction per part, then
-    publish the snapshot. A spool file is deleted only after its transaction committed."""
+    publish the snapshot. A spool file is deleted only after its transaction committed.
+    DuckDB's memory is capped at `memory_limit`; a part that needs more gets one more try
+    under `retry_memory_limit` (see save_group_run)."""
+    memory = (memory_limit, retry_memory_limit)
     summary = CycleSummary()
     start = time.monotonic()
     groups = read_spool_groups(spool_dir)
     with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
+        conn.execute(f"SET threads = {STORE_THREADS}")
         for paths in groups:
-            _add_run(conn, summary, save_group_run(conn, paths, now))
+            _add_run(conn, summary, save_group_run(conn, paths, now, memory=memory))
         if snapshot and groups:
             publish_snapshot(conn, db_path)
     summary.store_seconds = time.monotonic() - start
@@ -206,21 +244,24 @@ def store_spool(
 def store_while_spooling(
     db_path: Path, spool_dir: Path, group: str, parts: queue.SimpleQueue[Path | None],
     now: datetime, *, snapshot: bool = True, wait_seconds: float = LOCK_WAIT_SECONDS,
-    memory_limit: str | None = None,
+    memory_limit: str | None = None, retry_memory_limit: str | None = None,
 ) -> CycleSummary:  # fmt: skip
     """Store the leftovers of earlier cycles, then cycle `group`'s parts as `parts` hands them
     over (None: the cycle is spooled), each in its own transaction, as one run; close the run
     and publish the snapshot. Meant for a thread beside the spooling: DuckDB releases the GIL
-    while it works. A part this does not get to (an error, a lock) stays spooled."""
+    while it works. A part this does not get to (an error, a lock) stays spooled. Memory as
+    in store_spool."""
+    memory = (memory_limit, retry_memory_limit)
     summary = CycleSummary()
     start = time.monotonic()
     with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
+        conn.execute(f"SET threads = {STORE_THREADS}")
         for paths in read_spool_groups(spool_dir):
             if spool_group_of(paths[0]) != group:
-                _add_run(conn, summary, save_group_run(conn, paths, now))
+                _add_run(conn, summary, save_group_run(conn, paths, now, memory=memory))
         run_id = None
         while (path := parts.get()) is not None:
-            run_id = save_group_run(conn, [path], now, close=False) or run_id
+            run_id = save_group_run(conn, [path], now, close=False, memory=memory) or run_id
         if run_id is not None:
             with transaction(conn):
                 finish_group_run(conn, run_id, now)

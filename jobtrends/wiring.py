@@ -31,6 +31,7 @@ def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
             now,
             snapshot=False,
             memory_limit=core.collect_memory_limit,
+            retry_memory_limit=core.memory_limit,
         )
         return summary.render()
 

@@ -181,6 +181,6 @@ def test_steps_connection_has_the_configured_memory_limit(db_path: Path) -> None
 
 def test_the_collector_has_its_own_smaller_memory_cap() -> None:
     default = fill(CoreConfig, "core", {}, {})
-    assert default.collect_memory_limit == "128MB" and default.memory_limit == "1GB"
+    assert default.collect_memory_limit == "64MB" and default.memory_limit == "1GB"
     env = fill(CoreConfig, "core", {}, {"JOBTRENDS_COLLECTOR_MEMORY_LIMIT": " "})
     assert env.collect_memory_limit is None  # empty: DuckDB's own default

@@ -48,8 +48,7 @@ def connect(
     is 80 % of RAM, so a long-lived writer's cache grows with the warehouse); None keeps it.
     Raises WarehouseLocked (naming the file) when the lock is still held after the wait.
     """
-    if memory_limit is not None and not MEMORY_LIMIT_RE.match(memory_limit.strip()):
-        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as '512MB' or '1GB'")
+    check_memory_limit(memory_limit)
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,8 +73,23 @@ def connect(
             delay = min(delay * 2, LOCK_POLL_MAX_SECONDS)
             continue
         if memory_limit is not None:
-            conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
+            set_memory_limit(conn, memory_limit)
         return conn
+
+
+def check_memory_limit(memory_limit: str | None) -> None:
+    """Refuse anything but a size ("512MB", "1GB"): it is put into SQL."""
+    if memory_limit is not None and not MEMORY_LIMIT_RE.match(memory_limit.strip()):
+        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as '512MB' or '1GB'")
+
+
+def set_memory_limit(conn: duckdb.DuckDBPyConnection, memory_limit: str | None) -> None:
+    """Cap DuckDB's memory on `conn` ("512MB"); None gives back DuckDB's default."""
+    check_memory_limit(memory_limit)
+    if memory_limit is None:
+        conn.execute("RESET memory_limit")
+    else:
+        conn.execute(f"SET memory_limit = '{memory_limit.strip()}'")
 
 
 @contextmanager

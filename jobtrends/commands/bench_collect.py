@@ -148,10 +148,10 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
             with open_warehouse(db):  # a service's warehouse exists before its cycles
                 pass
             begin, begin_cpu = time.monotonic(), time.process_time() + _children_cpu_s()
-            memory_limit = (app.core if app else CoreConfig()).collect_memory_limit
+            core = app.core if app else CoreConfig()
             summary = run_cycle(
-                db, Path(tmp) / "spool", specs, t0, memory_limit=memory_limit,
-                parse_workers=parse_workers,
+                db, Path(tmp) / "spool", specs, t0, memory_limit=core.collect_memory_limit,
+                retry_memory_limit=core.memory_limit, parse_workers=parse_workers,
             )  # fmt: skip
             total_s = time.monotonic() - begin
             total_cpu_s = time.process_time() + _children_cpu_s() - begin_cpu

@@ -69,10 +69,21 @@ def collect(
     files = list(from_files) + list(paths)
     if files:
         write_file_spool(spool, files, now, source)
-        summary = store_spool(db_path, spool, now, memory_limit=app.core.collect_memory_limit)
+        summary = store_spool(
+            db_path,
+            spool,
+            now,
+            memory_limit=app.core.collect_memory_limit,
+            retry_memory_limit=app.core.memory_limit,
+        )
     elif once:
         summary = run_cycle(
-            db_path, spool, feed_specs(app, feeds), now, memory_limit=app.core.collect_memory_limit
+            db_path,
+            spool,
+            feed_specs(app, feeds),
+            now,
+            memory_limit=app.core.collect_memory_limit,
+            retry_memory_limit=app.core.memory_limit,
         )
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
