@@ -70,7 +70,7 @@ class CycleSummary:
         )
     )
     fetch_seconds: float = 0.0
-    store_seconds: float = 0.0
+    store_seconds: float = 0.0  # beside a cycle's fetching: overlaps fetch_seconds
 
     def render(self) -> str:
         c = self.counts
