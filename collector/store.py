@@ -13,7 +13,8 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -218,6 +219,28 @@ def _add_run(conn: duckdb.DuckDBPyConnection, summary: CycleSummary, run_id: int
         summary.counts[k] += v
 
 
+@contextmanager
+def _open_store(
+    db_path: Path, wait_seconds: float, memory_limit: str | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store's connection: waits for the lock, capped, STORE_THREADS threads."""
+    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
+        conn.execute(f"SET threads = {STORE_THREADS}")
+        yield conn
+
+
+def _store_groups(
+    conn: duckdb.DuckDBPyConnection, summary: CycleSummary, spool_dir: Path, now: datetime,
+    memory: tuple[str | None, str | None], skip_group: str | None = None,
+) -> list[list[Path]]:  # fmt: skip
+    """Store every spooled group but `skip_group`, oldest first, a run each, adding them to
+    `summary`; returns the groups found."""
+    groups = [g for g in read_spool_groups(spool_dir) if spool_group_of(g[0]) != skip_group]
+    for paths in groups:
+        _add_run(conn, summary, save_group_run(conn, paths, now, memory=memory))
+    return groups
+
+
 def store_spool(
     db_path: Path, spool_dir: Path, now: datetime, *, snapshot: bool = True,
     wait_seconds: float = LOCK_WAIT_SECONDS, memory_limit: str | None = None,
@@ -230,11 +253,8 @@ def store_spool(
     memory = (memory_limit, retry_memory_limit)
     summary = CycleSummary()
     start = time.monotonic()
-    groups = read_spool_groups(spool_dir)
-    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
-        conn.execute(f"SET threads = {STORE_THREADS}")
-        for paths in groups:
-            _add_run(conn, summary, save_group_run(conn, paths, now, memory=memory))
+    with _open_store(db_path, wait_seconds, memory_limit) as conn:
+        groups = _store_groups(conn, summary, spool_dir, now, memory)
         if snapshot and groups:
             publish_snapshot(conn, db_path)
     summary.store_seconds = time.monotonic() - start
@@ -248,17 +268,15 @@ def store_while_spooling(
 ) -> CycleSummary:  # fmt: skip
     """Store the leftovers of earlier cycles, then cycle `group`'s parts as `parts` hands them
     over (None: the cycle is spooled), each in its own transaction, as one run; close the run
-    and publish the snapshot. Meant for a thread beside the spooling: DuckDB releases the GIL
-    while it works. A part this does not get to (an error, a lock) stays spooled. Memory as
-    in store_spool."""
+    and publish the snapshot. Meant for a thread beside the spooling (DuckDB releases the GIL
+    while it works, but a thread that parses in the same process leaves it little: the
+    overlap comes from the parse worker). A part this does not get to (an error, a lock)
+    stays spooled. Memory as in store_spool."""
     memory = (memory_limit, retry_memory_limit)
     summary = CycleSummary()
     start = time.monotonic()
-    with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
-        conn.execute(f"SET threads = {STORE_THREADS}")
-        for paths in read_spool_groups(spool_dir):
-            if spool_group_of(paths[0]) != group:
-                _add_run(conn, summary, save_group_run(conn, paths, now, memory=memory))
+    with _open_store(db_path, wait_seconds, memory_limit) as conn:
+        _store_groups(conn, summary, spool_dir, now, memory, skip_group=group)
         run_id = None
         while (path := parts.get()) is not None:
             run_id = save_group_run(conn, [path], now, close=False, memory=memory) or run_id
