@@ -33,9 +33,10 @@ class CoreConfig:
     feeds: Path | None = None  # feeds.toml; None means the bundled list
     reports: Path | None = None  # report folder; None means <db folder>/reports
     config: Path | None = None  # the TOML file these settings came from, if any
-    # DuckDB memory_limit of the collector's and the service's connections ("" = DuckDB's 80 %
-    # of RAM). Caps the buffer cache, which otherwise grows with the warehouse; DuckDB spills
-    # joins and sorts to disk beyond it. The collector needs ~60 MB at 200k postings.
+    # DuckDB memory_limit of the service's steps (enrich, analyze, ...) and of a collector
+    # part too big for collector_memory_limit ("" = DuckDB's 80 % of RAM). Caps the buffer
+    # cache, which otherwise grows with the warehouse; DuckDB spills joins and sorts to disk
+    # beyond it.
     duckdb_memory_limit: str = "1GB"
     # The collector's own cap (its cycle connections): a part is one feed page, so it needs
     # little, and DuckDB keeps what it wrote and read cached up to the cap. A 200k-item cycle
