@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 WEEK_DAYS = 7  # "since last week" compares the 7 days ending as_of with the 7 days before
-CONTROLS_PREFIX = "controls: "  # how analytics/deltas.py starts a did row's note
+CONTROLS_PREFIX = "controls: "  # how analytics/trends/deltas.py starts a did row's note
 MIN_WEEKLY_POSTINGS = 20  # below this a week-on-week percentage is noise; such subjects are skipped
 
 

@@ -15,7 +15,9 @@ import pandas as pd
 MA_WINDOW_DAYS = 84  # 12 weeks: smooths the weekly posting cycle (the study's window)
 COVERAGE_LOOKBACK_DAYS = 91  # gaps in collection are listed for the last 13 weeks
 RECENT_REJECTS = 20  # the newest rejects shown verbatim (escaped) on the page
-EXPOSURE_CSV = Path(__file__).resolve().parents[1] / "analytics" / "data" / "exposure.csv"
+EXPOSURE_CSV = (
+    Path(__file__).resolve().parents[1] / "analytics" / "trends" / "data" / "exposure.csv"
+)
 
 
 def analysis_cutoff(as_of: dt.date) -> dt.date:
@@ -177,7 +179,7 @@ def read_simulate_runs(conn: duckdb.DuckDBPyConnection) -> int:
 def read_exposure(path: Path = EXPOSURE_CSV) -> pd.DataFrame | None:
     """category, exposure (a 0..1 score) from the exposure file when it exists, else None.
 
-    Reads the shipped analytics/data/exposure.csv (column `exposure_score`) or an analyst's
+    Reads the shipped analytics/trends/data/exposure.csv (column `exposure_score`) or an analyst's
     own file with a `category` column and an `exposure` or `exposure_score` column.
     """
     if not path.exists():

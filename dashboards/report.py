@@ -19,8 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from analytics.categories import OTHER, read_taxonomy
-from analytics.skills import read_skill_taxonomy
+from analytics.tagging.categories import OTHER, read_taxonomy
+from analytics.tagging.skills import read_skill_taxonomy
 from dashboards import figures, headline, inputs, published, secondary_figures
 from dashboards.markup import esc, render_figure, render_index_html, render_table
 from dashboards.page import METHODS_HTML, PAGE

@@ -1,6 +1,7 @@
 """Building the always-on service from the real stages: collect (collector.cycle), then enrich
-(analytics.enrich), analyze (analytics.analyze) and the snapshot after each cycle, and the
-weekly report (dashboards.report). The only place that knows all the stages' entry points."""
+(analytics.tagging.enrich), analyze (analytics.trends.analyze) and the snapshot after each cycle,
+and the weekly report (dashboards.report). The only place that knows all the stages' entry
+points."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 
 import duckdb
 
-from analytics.analyze import analyze_warehouse
-from analytics.deltas import DeltaSettings
-from analytics.enrich import enrich_postings
+from analytics.tagging.enrich import enrich_postings
+from analytics.trends.analyze import analyze_warehouse
+from analytics.trends.deltas import DeltaSettings
 from collector.cycle import run_cycle
 from collector.feeds import FeedSpec
 from dashboards.report import write_weekly_report

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.categories import OTHER, classify_text, map_platform_label, read_taxonomy
-from analytics.evaluate import compute_category_report
+from analytics.evaluation.categories import compute_category_report
+from analytics.tagging.categories import OTHER, classify_text, map_platform_label, read_taxonomy
 
 DATA = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/upwork-jobs-2023-01-labeled")
 TOKEN = re.compile(r"[a-z0-9+#]+")  # "Node.js & C# dev" -> node, js, c#, dev

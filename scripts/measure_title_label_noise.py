@@ -18,8 +18,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from analytics.categories import OTHER, read_taxonomy
-from analytics.evaluate import compute_category_report, evaluate_categories
+from analytics.evaluation.categories import compute_category_report, evaluate_categories
+from analytics.tagging.categories import OTHER, read_taxonomy
 
 DATA = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/upwork-jobs-2023-01-labeled")
 NEAR = 0.75  # word-set Jaccard: "Logo design for bakery" ~ "Logo design for a bakery" (0.8)

@@ -7,10 +7,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics.deltas import DEFAULT_CONTROLS, DeltaSettings, compute_event_deltas
-from analytics.synthetic import SyntheticSpec, compute_planted_effects, compute_synthetic_counts
-from analytics.validate import compute_coverage_table, compute_validation
-from analytics.windows import compute_wide_counts, compute_windows
+from analytics.simulation.counts import (
+    SyntheticSpec,
+    compute_planted_effects,
+    compute_synthetic_counts,
+)
+from analytics.simulation.validate_counts import compute_coverage_table, compute_validation
+from analytics.trends.deltas import DEFAULT_CONTROLS, DeltaSettings, compute_event_deltas
+from analytics.trends.windows import compute_wide_counts, compute_windows
 
 TOLERANCE_PP = 3.0
 

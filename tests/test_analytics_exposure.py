@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.exposure import compute_exposure_correlation, read_exposure
-from analytics.synthetic import BASE_DAILY
+from analytics.simulation.counts import BASE_DAILY
+from analytics.trends.exposure import compute_exposure_correlation, read_exposure
 
 
 def test_every_category_is_mapped_to_isco() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import statsmodels.api as sm
 
-from analytics.hac import compute_ols_hac
+from analytics.trends.hac import compute_ols_hac
 
 
 def test_matches_statsmodels_hac() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.pay import compute_pay_deltas, compute_weighted_median
+from analytics.trends.pay_deltas import compute_pay_deltas, compute_weighted_median
 
 EVENT = date(2022, 11, 30)
 AS_OF = date(2024, 6, 1)

@@ -9,7 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.trends import compute_moving_averages, compute_seasonally_adjusted, compute_shares
+from analytics.trends.series import (
+    compute_moving_averages,
+    compute_seasonally_adjusted,
+    compute_shares,
+)
 from tests.conftest import FIXTURES, SHARED_DATA
 
 INDEED_SLICE = FIXTURES / "analytics" / "indeed_sector_slice.csv"

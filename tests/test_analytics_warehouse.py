@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 from click.testing import CliRunner
 
-from analytics.analyze import analyze_warehouse
-from analytics.bench import save_bulk_postings
+from analytics.evaluation.bench_analyze import save_bulk_postings
+from analytics.trends.analyze import analyze_warehouse
 from jobtrends.cli import cli
 from warehouse.db import connect
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.categories import (
+from analytics.evaluation.categories import compute_category_report, evaluate_categories
+from analytics.tagging.categories import (
     OTHER,
     classify_text,
     map_platform_label,
     read_platform_map,
     read_taxonomy,
 )
-from analytics.evaluate import compute_category_report, evaluate_categories
-from analytics.skills import parse_skills, read_skill_taxonomy
+from analytics.tagging.skills import parse_skills, read_skill_taxonomy
 from tests.conftest import FIXTURES, SHARED_DATA
 
 OUR_NAMES = (

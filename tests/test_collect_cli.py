@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from analytics.deltas import DeltaSettings
+from analytics.trends.deltas import DeltaSettings
 from collector.feeds import FeedListError, parse_feed_list, read_feed_list
 from jobtrends.cli import cli
 from jobtrends.config import CoreConfig, ServiceConfig

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from analytics.enrich import compute_rules_version, enrich_postings
+from analytics.tagging.enrich import compute_rules_version, enrich_postings
 from tests.conftest import T0
 from warehouse.db import transaction
 from warehouse.postings import EntryRecord, save_entries
@@ -119,7 +119,7 @@ def test_postings_enriched_view(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_a_posting_that_raises_is_rejected_not_fatal(conn: duckdb.DuckDBPyConnection) -> None:
-    from analytics.enrich import ENRICH_ERROR_RULE, compute_chunk, save_chunk
+    from analytics.tagging.enrich import ENRICH_ERROR_RULE, compute_chunk, save_chunk
 
     good = (1, "Logo for a bakery", "Budget: $50", None, 2024)
     bad = (2, 12345, "not text", None, 2024)  # a title that is not a string raises in the rules

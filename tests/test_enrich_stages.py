@@ -3,7 +3,7 @@ on its own gives, and a posting that fails in any stage is rejected cleanly."""
 
 from __future__ import annotations
 
-from analytics.enrich import ENRICH_ERROR_RULE, ChunkTags, compute_chunk
+from analytics.tagging.enrich import ENRICH_ERROR_RULE, ChunkTags, compute_chunk
 from jobtrends.commands.bench_enrich import _template_rows
 
 

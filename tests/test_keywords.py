@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.categories import read_taxonomy
-from analytics.keywords import compile_scanner, translate_for_re2
-from analytics.skills import read_skill_taxonomy
+from analytics.tagging.categories import read_taxonomy
+from analytics.tagging.keywords import compile_scanner, translate_for_re2
+from analytics.tagging.skills import read_skill_taxonomy
 
 TEXTS = [
     "wordpress website designer needed for our shop",

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.rates import (
+from analytics.evaluation.pay import evaluate_rates, read_footer_truth
+from analytics.tagging.pay import (
     FREE_CODE_AFTER,
     _may_name_currency,
     compute_usd,
     parse_pay,
     read_exchange_rates,
 )
-from analytics.rates_eval import evaluate_rates, read_footer_truth
 from jobtrends.cli import cli
 from tests.conftest import FIXTURES, SHARED_DATA
 

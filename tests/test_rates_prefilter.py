@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.rates import (
+from analytics.tagging.pay import (
     EST_BUDGET,
     FOLD_EXCEPTIONS,
     FOOTER_BUDGET,

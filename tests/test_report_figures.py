@@ -146,7 +146,7 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
     scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
     assert list(scatter.data[0].x) == [0.9, 0.7]
-    shipped = inputs.read_exposure()  # analytics/data/exposure.csv, column exposure_score
+    shipped = inputs.read_exposure()  # analytics/trends/data/exposure.csv, column exposure_score
     assert shipped is not None and len(shipped) == 12 and shipped["exposure"].between(0, 1).all()
 
 

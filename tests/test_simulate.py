@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics.simulate import save_simulation
-from analytics.simulation_model import read_plan
+from analytics.simulation.plan import read_plan
+from analytics.simulation.postings import save_simulation
 from tests.conftest import SHARED_DATA
 from warehouse.db import transaction
 from warehouse.runs import start_run

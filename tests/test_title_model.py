@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analytics.categories import OTHER, read_taxonomy
-from analytics.enrich import compute_chunk
-from analytics.evaluate import evaluate_categories
-from analytics.title_model import (
+from analytics.evaluation.categories import evaluate_categories
+from analytics.evaluation.train_title_model import compute_title_model, main, read_training_titles
+from analytics.tagging.categories import OTHER, read_taxonomy
+from analytics.tagging.enrich import compute_chunk
+from analytics.tagging.title_model import (
     MODEL_FILE,
     classify_titles,
     compute_feature_rows,
@@ -21,7 +22,6 @@ from analytics.title_model import (
     read_title_model,
     write_title_model,
 )
-from analytics.train_categories import compute_title_model, main, read_training_titles
 
 SAMPLE = Path(__file__).parent / "fixtures" / "enrich" / "labelled_titles_sample.csv"
 

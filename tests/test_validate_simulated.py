@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.validate_simulated import (
+from analytics.simulation.validate_warehouse import (
     compute_controls,
     compute_simulated_validation,
     validation_effects_path,

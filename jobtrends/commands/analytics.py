@@ -29,7 +29,7 @@ class AnalyticsConfig:
 
 
 def analytics_settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
-    from analytics.deltas import DEFAULT_CONTROLS, DeltaSettings
+    from analytics.trends.deltas import DEFAULT_CONTROLS, DeltaSettings
 
     config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
     settings = DeltaSettings(
@@ -63,7 +63,7 @@ def analyze(
     app: AppContext, as_of: datetime | None, full: bool, seasonal: bool, simulated: bool
 ) -> None:
     """Refresh daily counts, 84-day moving averages and event deltas in the warehouse."""
-    from analytics.analyze import analyze_warehouse
+    from analytics.trends.analyze import analyze_warehouse
     from warehouse.db import open_warehouse
 
     config, settings = analytics_settings(app)
@@ -163,7 +163,7 @@ def deltas(
 def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> None:
     """Each category's generative-AI exposure (Tomlinson et al. 2025, via 2018 SOC) beside its
     measured effect, and their Spearman rank correlation across categories."""
-    from analytics.exposure import compute_exposure_correlation, read_exposure
+    from analytics.trends.exposure import compute_exposure_correlation, read_exposure
     from warehouse.db import open_warehouse
     from warehouse.snapshot import freshest_readable
 
@@ -246,7 +246,7 @@ def render_delta_table(rows: list[dict[str, Any]]) -> list[str]:
 def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> None:
     """Plant effects and show how well did/its recover them (and that share/did remove
     platform growth where window shows it). Exits non-zero when did/its miss the bar."""
-    from analytics.validate import (
+    from analytics.simulation.validate_counts import (
         REQUIRED_COVERAGE,
         compute_coverage_table,
         compute_growth_check,
@@ -255,7 +255,7 @@ def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> Non
 
     _config, settings = analytics_settings(app)
     if simulator:
-        from analytics.validate_simulated import compute_simulated_validation
+        from analytics.simulation.validate_warehouse import compute_simulated_validation
 
         results = compute_simulated_validation(
             range(1, seeds + 1),
@@ -302,7 +302,7 @@ def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> Non
 )
 def bench_analyze(postings: int, path: str | None) -> None:
     """Build an N-posting warehouse in bulk and time full and incremental `analyze`."""
-    from analytics.bench import run_bench
+    from analytics.evaluation.bench_analyze import run_bench
 
     for line in run_bench(postings, path, now=datetime.now(UTC)):
         click.echo(line)

@@ -68,7 +68,7 @@ def _template_rows() -> list[tuple[str, str]]:
 )
 def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
     """Tag N synthetic copies of real postings (title + description) and print postings/s."""
-    from analytics.enrich import enrich_postings
+    from analytics.tagging.enrich import enrich_postings
     from warehouse.db import connect
     from warehouse.migrate import apply_migrations
 

@@ -19,7 +19,7 @@ PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.pass_obj
 def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     """Tag category, AI skills and pay for postings not tagged yet (--all: re-tag everything)."""
-    from analytics.enrich import enrich_postings
+    from analytics.tagging.enrich import enrich_postings
     from warehouse.db import open_warehouse
 
     started = datetime.now(UTC)
@@ -54,10 +54,10 @@ def eval_categories(paths: tuple[Path, ...], as_json: bool) -> None:
 
     PATHS are labelled CSVs (gzip allowed) with columns title, occupations_category_pref_label
     and occupations_oservice_pref_label. Labels are mapped through
-    analytics/taxonomy/upwork_categories.toml and hidden from the classifier, which is the
+    analytics/tagging/taxonomy/upwork_categories.toml and hidden from the classifier, which is the
     enrichment's: keyword rules, then the shipped title model where no rule matches.
     """
-    from analytics.evaluate import evaluate_categories, render_category_report
+    from analytics.evaluation.categories import evaluate_categories, render_category_report
 
     report, _ = evaluate_categories(list(paths))
     if as_json:
@@ -75,7 +75,7 @@ def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
     PATHS: Upwork RSS XML, the powerbi JSON snapshots, the 2021 JSONL, the AI-2023 JSON, the
     2022-06 jobs.csv or the 2025 rate-strings CSV; a directory stands for those files under it.
     """
-    from analytics.rates_eval import evaluate_rates, expand_paths
+    from analytics.evaluation.pay import evaluate_rates, expand_paths
 
     try:
         files, skippable = expand_paths(list(paths))

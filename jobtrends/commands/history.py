@@ -214,8 +214,8 @@ def simulate(
 ) -> None:
     """Write realistic simulated postings (is_simulated, source 'simulated') with planted
     effects, and the planted ground truth into simulation_effects. Reproducible by --seed."""
-    from analytics.simulate import save_simulation
-    from analytics.simulation_model import read_plan
+    from analytics.simulation.plan import read_plan
+    from analytics.simulation.postings import save_simulation
     from warehouse.db import open_warehouse, transaction
     from warehouse.runs import finish_run, start_run
 

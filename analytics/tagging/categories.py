@@ -1,8 +1,8 @@
 """Job categories: the platform's label through a documented table, else rules, else a model.
 
 Order: the platform label when present; else the keyword rules on title and description; when
-no rule matches at all, the learned title model (analytics/title_model.py) if it is confident;
-else Other.
+no rule matches at all, the learned title model (analytics/tagging/title_model.py) if it is
+confident; else Other.
 
 The taxonomy is data (taxonomy/categories.toml, taxonomy/upwork_categories.toml). All of a
 category's patterns are compiled into one alternation with a named group per category, so a
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from analytics.keywords import Scanner, compile_scanner
-from analytics.title_model import TitleModel, classify_titles
+from analytics.tagging.keywords import Scanner, compile_scanner
+from analytics.tagging.title_model import TitleModel, classify_titles
 
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
 CATEGORIES_FILE = TAXONOMY_DIR / "categories.toml"

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-SIM_DIR = Path(__file__).parent / "simulation"
+SIM_DIR = Path(__file__).parent
 DEFAULT_EFFECTS = SIM_DIR / "effects.toml"
 VOCABULARY = SIM_DIR / "vocabulary.json"
 CATEGORIES = (

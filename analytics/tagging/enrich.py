@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from analytics.categories import (
+from analytics.tagging.categories import (
     CATEGORIES_FILE,
     OTHER,
     UPWORK_MAP_FILE,
@@ -29,9 +29,9 @@ from analytics.categories import (
     read_platform_map,
     read_taxonomy,
 )
-from analytics.rates import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
-from analytics.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
-from analytics.title_model import MODEL_FILE, read_title_model
+from analytics.tagging.pay import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
+from analytics.tagging.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
+from analytics.tagging.title_model import MODEL_FILE, read_title_model
 from warehouse.db import transaction
 from warehouse.postings import save_reject
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.categories import (
+from analytics.tagging.categories import (
     OTHER,
     Taxonomy,
     apply_title_model,
@@ -24,7 +24,7 @@ from analytics.categories import (
     map_platform_label,
     read_taxonomy,
 )
-from analytics.title_model import TitleModel, read_title_model
+from analytics.tagging.title_model import TitleModel, read_title_model
 
 LABEL_COLUMNS = ("title", "occupations_category_pref_label", "occupations_oservice_pref_label")
 

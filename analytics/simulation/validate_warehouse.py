@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.analyze import analyze_warehouse
-from analytics.deltas import DeltaSettings
-from analytics.simulate import save_simulation
-from analytics.simulation_model import CATEGORIES as SIMULATED_CATEGORIES
-from analytics.simulation_model import read_plan
-from analytics.validate import VALIDATED_METHODS
-from analytics.windows import CHATGPT_LAUNCH
+from analytics.simulation.plan import CATEGORIES as SIMULATED_CATEGORIES
+from analytics.simulation.plan import read_plan
+from analytics.simulation.postings import save_simulation
+from analytics.simulation.validate_counts import VALIDATED_METHODS
+from analytics.trends.analyze import analyze_warehouse
+from analytics.trends.deltas import DeltaSettings
+from analytics.trends.windows import CHATGPT_LAUNCH
 from warehouse.db import open_warehouse, transaction
 from warehouse.runs import start_run
 

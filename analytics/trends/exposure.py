@@ -1,8 +1,8 @@
 """Generative-AI exposure per category and its correlation with measured effects.
 
-analytics/data/exposure.csv maps each category to one 2018 SOC occupation and carries that
+analytics/trends/data/exposure.csv maps each category to one 2018 SOC occupation and carries that
 occupation's generative-AI applicability score from Tomlinson et al. (2025, arXiv:2507.07935,
-CC BY 4.0); analytics/data/EXPOSURE_SOURCE.md cites the file and argues the mapping. ISCO-08
+CC BY 4.0); analytics/trends/data/EXPOSURE_SOURCE.md cites the file and argues the mapping. ISCO-08
 equivalents are kept beside it. A category without a score (Other) is left out of the
 correlation, and with fewer than three scored categories the correlation is None.
 """
@@ -19,7 +19,11 @@ MIN_SCORED_CATEGORIES = 3  # a rank correlation over fewer points says nothing
 
 def read_exposure() -> pd.DataFrame:
     """The shipped exposure table: category, isco08_codes, isco08_titles, exposure_score, ..."""
-    with resources.files("analytics.data").joinpath("exposure.csv").open(encoding="utf-8") as f:
+    with (
+        resources.files("analytics.trends.data")
+        .joinpath("exposure.csv")
+        .open(encoding="utf-8") as f
+    ):
         return pd.read_csv(f, dtype={"isco08_codes": str, "soc2018_code": str})
 
 

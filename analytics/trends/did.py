@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.hac import compute_ols_hac
-from analytics.windows import Windows, select
+from analytics.trends.hac import compute_ols_hac
+from analytics.trends.windows import Windows, select
 
 HAC_LAGS_DAYS = 14  # two weeks of autocorrelation allowed for in Newey-West errors
 LOG_OFFSET = 0.5  # log(n + 0.5): defined on zero days, negligible at 50+ postings a day

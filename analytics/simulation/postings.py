@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from analytics.simulation_model import (
+from analytics.simulation.plan import (
     AI_SKILLS,
     CATEGORIES,
     Plan,

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.windows import (
+from analytics.trends.windows import (
     BASE_FLOOR_POSTINGS,
     DELTA_LAG_DAYS,
     DELTA_WINDOW_DAYS,

@@ -1,7 +1,9 @@
 """Rebuild the title model artefact from labelled Upwork titles.
 
-    python -m analytics.train_categories PATH [--out FILE]  # write analytics/data/title_model.npz
-    python -m analytics.train_categories --cv PATH         # 5-fold check on PATH, writes nothing
+    python -m analytics.evaluation.train_title_model PATH [--out FILE]  # write the model
+    python -m analytics.evaluation.train_title_model --cv PATH  # 5-fold check, writes nothing
+
+The model is analytics/tagging/data/title_model.npz.
 
 PATH: ../shared/data/upwork-jobs-2023-01-labeled/1_1_2023_general.csv.gz (the shipped model).
 
@@ -21,15 +23,15 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
 
-from analytics.categories import (
+from analytics.evaluation.categories import compute_category_report, read_labelled
+from analytics.tagging.categories import (
     OTHER,
     apply_title_model,
     classify_text,
     map_platform_label,
     read_taxonomy,
 )
-from analytics.evaluate import compute_category_report, read_labelled
-from analytics.title_model import (
+from analytics.tagging.title_model import (
     MODEL_FILE,
     TitleModel,
     compute_feature_rows,

@@ -4,8 +4,9 @@ It fills the gap the keyword rules leave: a title with no rule match ("Need help
 Shopify store", "Ms office specialist") is scored by the model, and tagged with the model's
 category only when its probability reaches the shipped threshold; below it, the posting stays
 Other (abstaining keeps precision). The weights are a small numpy artefact in the repository
-(`analytics/data/title_model.npz`), rebuilt from the labelled Upwork titles by
-`python -m analytics.train_categories` (see docs/enrichment.md). Runtime needs numpy only.
+(`analytics/tagging/data/title_model.npz`), rebuilt from the labelled Upwork titles by
+`python -m analytics.evaluation.train_title_model` (see docs/enrichment.md). Runtime needs numpy
+only.
 
 Features, all binary, one row L2-normalised: "w:<word>" for each lower-cased token,
 "b:<word> <word>" for each adjacent pair. "Logo design for bakery" ->

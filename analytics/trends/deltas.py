@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.did import compute_did
-from analytics.exposure import compute_least_exposed, read_exposure
-from analytics.its import compute_its, compute_its_placebos
-from analytics.trends import MOVING_AVERAGE_DAYS
-from analytics.windows import (
+from analytics.trends.did import compute_did
+from analytics.trends.exposure import compute_least_exposed, read_exposure
+from analytics.trends.its import compute_its, compute_its_placebos
+from analytics.trends.series import MOVING_AVERAGE_DAYS
+from analytics.trends.windows import (
     BASE_FLOOR_POSTINGS,
     DELTA_LAG_DAYS,
     DELTA_WINDOW_DAYS,

@@ -20,7 +20,7 @@ from typing import Any
 import feedparser
 import pandas as pd
 
-from analytics.rates import parse_pay
+from analytics.tagging.pay import parse_pay
 
 Truth = tuple[str, float | None, float | None]  # (pay_kind, low, high)
 

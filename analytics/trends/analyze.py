@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from analytics.deltas import DeltaSettings, compute_event_deltas
-from analytics.did import compute_event_study
-from analytics.pay import compute_pay_deltas, read_hourly_pay
-from analytics.trends import compute_moving_averages, compute_shares, read_daily_counts
-from analytics.windows import (
+from analytics.trends.deltas import DeltaSettings, compute_event_deltas
+from analytics.trends.did import compute_event_study
+from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
+from analytics.trends.series import compute_moving_averages, compute_shares, read_daily_counts
+from analytics.trends.windows import (
     CHATGPT_LAUNCH,
     category_names,
     compute_wide_counts,

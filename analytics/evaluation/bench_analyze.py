@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics.analyze import analyze_warehouse
-from analytics.synthetic import BASE_DAILY
+from analytics.simulation.counts import BASE_DAILY
+from analytics.trends.analyze import analyze_warehouse
 from warehouse.db import connect
 from warehouse.migrate import apply_migrations
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from analytics.keywords import Scanner, compile_scanner
+from analytics.tagging.keywords import Scanner, compile_scanner
 
 AI_SKILLS_FILE = Path(__file__).parent / "taxonomy" / "ai_skills.toml"
 NEGATION_WINDOW = 40  # characters before a match: about six words, the reach of "no ... "

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.did import HAC_LAGS_DAYS, LOG_OFFSET, Z95
-from analytics.hac import compute_ols_hac
-from analytics.windows import MIN_WINDOW_DAYS, Windows
+from analytics.trends.did import HAC_LAGS_DAYS, LOG_OFFSET, Z95
+from analytics.trends.hac import compute_ols_hac
+from analytics.trends.windows import MIN_WINDOW_DAYS, Windows
 
 ITS_PRE_DAYS = 728  # two years (104 weeks): enough to separate trend from the yearly cycle
 YEARLY_HARMONICS = 2

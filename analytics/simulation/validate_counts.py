@@ -13,9 +13,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analytics.deltas import DeltaSettings, compute_event_deltas
-from analytics.synthetic import SyntheticSpec, compute_planted_effects, compute_synthetic_counts
-from analytics.windows import compute_wide_counts
+from analytics.simulation.counts import (
+    SyntheticSpec,
+    compute_planted_effects,
+    compute_synthetic_counts,
+)
+from analytics.trends.deltas import DeltaSettings, compute_event_deltas
+from analytics.trends.windows import compute_wide_counts
 
 VALIDATION_MIN_DAILY = 50.0  # the size floor: categories with >= 50 postings a day
 TOLERANCE_PP = 3.0  # recovered within 3 percentage points of the planted effect
