@@ -110,6 +110,7 @@ def figure_trend_selector(
         **LAYOUT,
     )
     fig.update_layout(margin=dict(t=56), height=460)
+    fig.update_yaxes(rangemode="tozero")
     return styled(fig)
 
 

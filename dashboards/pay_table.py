@@ -10,13 +10,19 @@ METHOD_COLUMNS = {  # a_pay_deltas.method -> the column header on the page
 }
 
 
+def render_pct(value: float) -> str:
+    """-0.04 -> '+0.0' (never '-0.0'), 5 -> '+5.0'."""
+    rounded = round(float(value), 1)
+    return f"{rounded if rounded != 0 else 0.0:+.1f}"
+
+
 def render_change(change: float, low: float, high: float) -> str:
     """'+5.0% [-2.0, +12.0]', or '—' when there is no change."""
     if pd.isna(change):
         return "—"
     if pd.isna(low) or pd.isna(high):
-        return f"{change:+.1f}%"
-    return f"{change:+.1f}% [{low:+.1f}, {high:+.1f}]"
+        return f"{render_pct(change)}%"
+    return f"{render_pct(change)}% [{render_pct(low)}, {render_pct(high)}]"
 
 
 def compute_pay_table(pay: pd.DataFrame) -> pd.DataFrame:

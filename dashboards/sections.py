@@ -92,11 +92,10 @@ def render_trends(
     fig = figures.figure_trend_selector(
         data.category_series, with_present(categories, data.category_series), event, "Daily"
     )
-    parts.append(
-        chart(Chart("Daily postings by category", fig, data.category_series, trend_legend()))
-    )
+    rounded = data.category_series.round({"ma_n": 3})  # the CSV: 3 decimals are plenty
+    parts.append(chart(Chart("Daily postings by category", fig, rounded, trend_legend())))
     parts.append("<h2 id='skills'>AI skills: daily postings</h2>")
-    skill_series = data.skill_series.assign(
+    skill_series = data.skill_series.round({"ma_n": 3}).assign(
         name=data.skill_series["subject"].map(lambda s: names.get(s, s))
     )
     fig = figures.figure_trend_selector(

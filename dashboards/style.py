@@ -46,6 +46,7 @@ def plain(text: object) -> str:
 
 def styled(fig: go.Figure) -> go.Figure:
     """Shared axis styling: light grid, margins that grow to fit long category labels."""
-    fig.update_xaxes(**AXES)
+    # standoff: the first date label sat on the lowest y tick label at the plot's corner
+    fig.update_xaxes(**AXES, ticklabelstandoff=8)
     fig.update_yaxes(**AXES)
     return fig

@@ -257,3 +257,11 @@ def test_headline_names_the_controls_a_did_estimate_is_relative_to(filled) -> No
     assert "by did against Video Editing & Production, Back-End Development (95% interval" in (
         sentence
     )
+
+
+def test_pay_changes_never_print_minus_zero() -> None:
+    from dashboards.pay_table import render_change
+
+    assert render_change(0.0, -0.04, 6.5) == "+0.0% [+0.0, +6.5]"
+    assert render_change(-17.64, -20.61, float("nan")) == "-17.6%"
+    assert render_change(float("nan"), 1.0, 2.0) == "—"
