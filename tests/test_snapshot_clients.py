@@ -64,7 +64,11 @@ def test_duckdb_cli_1x_opens_the_snapshot_and_every_view(snapshot: Path) -> None
     assert {"daily_counts", "event_deltas", "postings_enriched", "pay_deltas"} <= set(views)
     # view names come from the catalog, not from input
     probes = " ".join(f"SELECT '{v}', count(*) FROM (SELECT * FROM {v} LIMIT 5);" for v in views)  # noqa: S608
-    sql = f"SELECT count(*) FROM postings; {probes}"  # noqa: S608
+    comments = (
+        "SELECT 'comments', count(*) FROM duckdb_columns() "
+        "WHERE table_name = 'event_deltas' AND comment IS NOT NULL;"
+    )
+    sql = f"SELECT count(*) FROM postings; {probes} {comments}"  # noqa: S608
     done = subprocess.run(
         [str(cli), "-readonly", "-csv", "-noheader", str(snapshot), "-c", sql],
         capture_output=True,
@@ -75,7 +79,8 @@ def test_duckdb_cli_1x_opens_the_snapshot_and_every_view(snapshot: Path) -> None
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert lines[0] == str(postings[0])
-    assert [line.split(",")[0] for line in lines[1:]] == views
+    assert [line.split(",")[0] for line in lines[1:-1]] == views
+    assert lines[-1] == "comments,18"  # the views' COMMENTs travel with the snapshot
 
 
 def test_polars_and_duckdb_python_read_the_snapshot(snapshot: Path) -> None:
