@@ -12,6 +12,7 @@ import click
 
 from jobtrends.cli import AppContext
 from jobtrends.commands.bench import bench
+from jobtrends.commands.tables import echo_table, table_format_options
 from jobtrends.config import fill
 
 
@@ -119,10 +120,10 @@ def _clean(value: Any) -> Any:
     default=None,
     help="Which analysis (default: the latest for this event).",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@table_format_options
 @click.pass_obj
 def deltas(
-    app: AppContext, event: datetime, method: str | None, as_of: datetime | None, as_json: bool
+    app: AppContext, event: datetime, method: str | None, as_of: datetime | None, fmt: str
 ) -> None:
     """Print the before/after delta table from the last `jobtrends analyze`."""
     from warehouse.db import open_warehouse
@@ -145,8 +146,8 @@ def deltas(
             [event.date(), method, method, as_of.date() if as_of else None, event.date()],
         ).df()
     rows = [{str(k): _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
-    if as_json:
-        click.echo(json.dumps(rows, indent=1))
+    if fmt != "table":
+        echo_table(frame, fmt)
         return
     if not rows:
         click.echo(f"no deltas for event {event.date()}: run `jobtrends analyze` first")
@@ -159,8 +160,9 @@ def deltas(
 @click.option("--event", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-30", show_default=True)
 @click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option("--csv", "as_csv", is_flag=True, help="The rows as CSV with a header row.")
 @click.pass_obj
-def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> None:
+def exposure(app: AppContext, event: datetime, method: str, as_json: bool, as_csv: bool) -> None:
     """Each category's generative-AI exposure (Tomlinson et al. 2025, via 2018 SOC) beside its
     measured effect, and their Spearman rank correlation across categories."""
     from analytics.trends.exposure import compute_exposure_correlation, read_exposure
@@ -189,6 +191,11 @@ def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> No
     ]
     if as_json:
         click.echo(json.dumps({"method": method, "spearman_rho": rho, "n": used, "rows": rows}))
+        return
+    if as_csv:
+        import pandas as pd
+
+        echo_table(pd.DataFrame(rows), "csv")
         return
     click.echo(f"{'category':30} {'SOC':8} {'exposure':>8} {method + ' %':>10}")
     for row in sorted(rows, key=lambda r: -(r["exposure_score"] or 0)):

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from jobtrends.cli import AppContext
+from jobtrends.commands.tables import echo_table, table_format_options
 
 
 def feed_specs(app: AppContext, feeds: Path | None) -> list:
@@ -92,8 +93,9 @@ def collect(
 
 @click.command(name="feeds")
 @DB_OPTION
+@table_format_options
 @click.pass_obj
-def feeds_command(app: AppContext, db: Path | None) -> None:
+def feeds_command(app: AppContext, db: Path | None, fmt: str) -> None:
     """Feed health: state, failures, last success, last error, next poll, postings so far."""
     from warehouse.db import open_warehouse
     from warehouse.feed_state import read_feed_health
@@ -105,6 +107,11 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
 
     with open_warehouse(db or app.core.db) as conn:
         rows = read_feed_health(conn)
+    if fmt != "table":
+        import pandas as pd
+
+        echo_table(pd.DataFrame(rows), fmt)
+        return
     header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "last_error")
     table = [header] + [
         (

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported when a table is printed, not at every CLI start
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,6 +38,8 @@ def table_format_options(func: F) -> F:
 
 def parse_cell(value: Any) -> Any:
     """A DataFrame cell as a JSON value: NaN/NaT -> None, dates -> ISO text, numpy -> Python."""
+    import pandas as pd
+
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
