@@ -70,7 +70,10 @@ def analyze(
     config, settings = analytics_settings(app)
     day = as_of.date() if as_of else _today()
     events = [date.fromisoformat(e) for e in config.events]
-    with open_warehouse(app.core.db) as conn:
+    from jobtrends.commands.progress import progress_bar
+
+    # no steps to count from outside analyze_warehouse: the bar shows the elapsed time
+    with open_warehouse(app.core.db) as conn, progress_bar(f"analyze{' --full' * full}"):
         summary = analyze_warehouse(
             conn,
             as_of=day,

@@ -1,13 +1,17 @@
 """Progress bars for long commands (tqdm on stderr; silent when stderr is not a terminal, so
-logs, pipes and tests see only the result lines)."""
+logs, pipes and tests see only the result lines). The bar redraws every second even between
+updates, so a long step shows its elapsed time instead of looking hung."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from tqdm import tqdm
+
+REDRAW_SECONDS = 1.0  # how often the elapsed time is redrawn between updates
 
 
 @contextmanager
@@ -18,9 +22,21 @@ def progress_bar(
     bar: tqdm[Any] = tqdm(
         total=total, desc=desc, unit=unit, disable=None, leave=False, dynamic_ncols=True, **extra
     )
+    done = threading.Event()
+
+    def redraw() -> None:
+        while not done.wait(REDRAW_SECONDS):
+            bar.refresh()
+
+    ticker = threading.Thread(target=redraw, name="progress-redraw", daemon=True)
+    if not bar.disable:
+        ticker.start()
     try:
         yield bar
     finally:
+        done.set()
+        if ticker.is_alive():
+            ticker.join()
         bar.close()
 
 
