@@ -15,7 +15,14 @@ import pytest
 from tests.report_fixtures import build_report_warehouse
 from tests.test_postings import entry, poll
 from warehouse.db import connect
-from warehouse.snapshot import choose_read_file, publish_snapshot, snapshot_path_for
+from warehouse.migrate import apply_migrations
+from warehouse.snapshot import (
+    READABLE_BY_1X,
+    choose_read_file,
+    publish_snapshot,
+    read_storage_format,
+    snapshot_path_for,
+)
 
 
 def duckdb_cli() -> Path | None:
@@ -25,13 +32,23 @@ def duckdb_cli() -> Path | None:
     return Path(found) if found else None
 
 
-@pytest.fixture
-def snapshot(db_path: Path) -> Path:
+@pytest.fixture(params=["created-here", "newest-format"])
+def snapshot(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A snapshot of a warehouse created by connect() (storage v1.0.0: copied as a file) and of
+    one in DuckDB's newest format (copied table by table into v1.0.0)."""
+    db_path = tmp_path / "w.duckdb"
+    if request.param == "newest-format":
+        import duckdb
+
+        duckdb.connect(str(db_path), config={"storage_compatibility_version": "latest"}).close()
+        assert read_storage_format(db_path) not in READABLE_BY_1X
     conn = connect(db_path)
+    apply_migrations(conn)
     build_report_warehouse(conn)
     poll(conn, [entry(i) for i in range(7)], 0)
     snap = publish_snapshot(conn, db_path)
     conn.close()
+    assert read_storage_format(snap) in READABLE_BY_1X
     return snap
 
 
@@ -96,6 +113,14 @@ def test_polars_and_duckdb_python_read_the_snapshot(snapshot: Path) -> None:
     assert frame.height > 0 and "estimate_pct" in frame.columns
     assert via_polars.height > 1000
     assert via_polars.schema["n"].is_integer()
+
+
+def test_new_warehouses_are_created_in_a_format_1x_clients_read(db_path: Path) -> None:
+    assert read_storage_format(db_path) == 64  # storage v1.0.0, kept across reopen and writes
+    conn = connect(db_path)
+    poll(conn, [entry(i) for i in range(3)], 0)
+    conn.close()
+    assert read_storage_format(db_path) == 64
 
 
 def test_read_policy_follows_the_newest_write(db_path: Path) -> None:

@@ -6,23 +6,31 @@ beside itself, then renames the copy over `<name>.snapshot.duckdb`. rename(2) is
 analyst opens either the old snapshot or the new one, never a torn file, and one who already
 has the old file open keeps reading it undisturbed.
 
-The copy is written with an explicit, older storage version (`SNAPSHOT_STORAGE_VERSION`), not
-the library's newest: DuckDB 2.x writes storage format 69 by default, which every 1.x client
-(the duckdb CLI on PyPI is 1.5.6) refuses with "can only read versions between 64 and 68".
+The snapshot is always in a storage version 1.x clients read: DuckDB 2.x writes storage
+format 69 by default, which every 1.x client (the duckdb CLI on PyPI is 1.5.6) refuses with
+"can only read versions between 64 and 68". A warehouse created by `warehouse.db.connect` is
+already in SNAPSHOT_STORAGE_VERSION, so its snapshot is a plain file copy; an older file in
+the newer format is copied table by table into an attach with that STORAGE_VERSION (COPY FROM
+DATABASE: 79 s instead of 3.7 s for 1.5M postings, `jobtrends bench snapshot`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-# DuckDB >= 1.0 (file format 64) and every later client read this; the views use nothing newer.
-SNAPSHOT_STORAGE_VERSION = "v1.0.0"
+from warehouse.db import STORAGE as SNAPSHOT_STORAGE_VERSION  # DuckDB >= 1.0 reads it
+
 SNAPSHOT_ALIAS = "jobtrends_snapshot"  # the attach name while the copy is written
+# Storage format numbers in a DuckDB file header that 1.x clients read ("between 64 and 68").
+READABLE_BY_1X = range(64, 69)
+HEADER_MAGIC = b"DUCK"  # bytes 8..12 of a DuckDB file; the format number follows (uint64 LE)
 
 
 def snapshot_path_for(db_path: str | Path) -> Path:
@@ -39,14 +47,24 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def read_storage_format(path: str | Path) -> int | None:
+    """The storage format number in a DuckDB file's header (64 = v1.0.0); None if not DuckDB."""
+    with open(path, "rb") as f:
+        head = f.read(20)
+    if len(head) < 20 or head[8:12] != HEADER_MAGIC:
+        return None
+    return int(struct.unpack("<Q", head[12:20])[0])
+
+
 def publish_snapshot(
     conn: duckdb.DuckDBPyConnection, db_path: str | Path, snapshot: str | Path | None = None
 ) -> Path:
-    """Copy the live warehouse (held open for writing by `conn`) into a snapshot file written
-    in SNAPSHOT_STORAGE_VERSION, then rename it into place.
+    """Copy the live warehouse (held open for writing by `conn`) into a snapshot file that 1.x
+    clients read, then rename it into place: a file copy when the live file is already in
+    such a storage version, else a table-by-table copy in SNAPSHOT_STORAGE_VERSION.
 
     The caller holds the write lock, so nothing else changes the file while it is copied.
-    Tables, views and their COMMENTs are copied (COPY FROM DATABASE).
+    Tables, views and their COMMENTs are copied either way.
     """
     db_path = Path(db_path)
     target = Path(snapshot) if snapshot else snapshot_path_for(db_path)
@@ -54,16 +72,12 @@ def publish_snapshot(
     source = conn.execute("SELECT current_database()").fetchone()
     assert source is not None
     tmp.unlink(missing_ok=True)
-    conn.execute("CHECKPOINT")  # so closing the writer later has nothing left to write
+    conn.execute("CHECKPOINT")  # the file holds everything; closing later has nothing to write
     try:
-        conn.execute(
-            f"ATTACH {_sql_string(str(tmp))} AS {SNAPSHOT_ALIAS} "
-            f"(STORAGE_VERSION {_sql_string(SNAPSHOT_STORAGE_VERSION)})"
-        )
-        try:
-            conn.execute(f"COPY FROM DATABASE {_quote(str(source[0]))} TO {SNAPSHOT_ALIAS}")
-        finally:
-            conn.execute(f"DETACH {SNAPSHOT_ALIAS}")
+        if read_storage_format(db_path) in READABLE_BY_1X:
+            shutil.copyfile(db_path, tmp)
+        else:
+            _copy_tables(conn, str(source[0]), tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
@@ -71,6 +85,18 @@ def publish_snapshot(
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     return target
+
+
+def _copy_tables(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> None:
+    """COPY FROM DATABASE `source` into a new file at `tmp` in SNAPSHOT_STORAGE_VERSION."""
+    conn.execute(
+        f"ATTACH {_sql_string(str(tmp))} AS {SNAPSHOT_ALIAS} "
+        f"(STORAGE_VERSION {_sql_string(SNAPSHOT_STORAGE_VERSION)})"
+    )
+    try:
+        conn.execute(f"COPY FROM DATABASE {_quote(source)} TO {SNAPSHOT_ALIAS}")
+    finally:
+        conn.execute(f"DETACH {SNAPSHOT_ALIAS}")
 
 
 @dataclass(frozen=True)
