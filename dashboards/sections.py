@@ -132,7 +132,9 @@ def render_deltas(data: Any, names: dict[str, str], chart: ChartFn) -> list[str]
         chart(delta_chart(skill_pairs, "AI skills: change since the event")),
         "<details><summary>Every method, with 95% intervals and counts</summary>",
         render_table(
-            data.deltas[DELTA_COLUMNS],
+            data.deltas[DELTA_COLUMNS].assign(
+                subject=data.deltas["subject"].map(lambda s: names.get(s, s))
+            ),
             {"estimate_pct", "ci_low_pct", "ci_high_pct", "n_before", "n_after"},
         ),
         "</details>",
