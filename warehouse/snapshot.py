@@ -11,7 +11,7 @@ format 69 by default, which every 1.x client (the duckdb CLI on PyPI is 1.5.6) r
 "can only read versions between 64 and 68". A warehouse created by `warehouse.db.connect` is
 already in SNAPSHOT_STORAGE_VERSION, so its snapshot is a plain file copy; an older file in
 the newer format is copied table by table into an attach with that STORAGE_VERSION (COPY FROM
-DATABASE: 79 s instead of 3.7 s for 1.5M postings, `jobtrends bench snapshot`).
+DATABASE: 79-91 s instead of 1.2 s for 1.5M postings, `jobtrends bench snapshot`).
 """
 
 from __future__ import annotations
