@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analytics.tagging.pay_phrases import Phrase, parse_free, parse_labelled
+
 EXCHANGE_RATES_FILE = Path(__file__).parent / "taxonomy" / "exchange_rates.toml"
 
 HOURS_PER_YEAR = 2080.0  # 40 h/week x 52 weeks: the usual full-time conversion of a salary
@@ -28,6 +30,8 @@ MIN_PLAUSIBLE_HOURLY_USD = 1.0  # Upwork's floor for hourly contracts is about $
 MAX_PLAUSIBLE_BUDGET_USD = 1_000_000.0  # the largest budget in the shared data is $250,000
 
 CURRENCY_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR"}
+# Words that can start a site's pay field ("Salary: ...", "(Budget: $25 USD / hr)")
+PAY_FIELD_WORDS = ("salary", "budget", "pay", "compensation", "rate")
 PERIOD_WORDS = {
     "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour",
     "day": "day", "daily": "day",
@@ -162,8 +166,27 @@ def _free(match: re.Match[str], rule: str) -> Pay:
     )
 
 
+def _from_phrase(phrase: Phrase, rule: str) -> Pay:
+    """A Pay from a pay_phrases Phrase: fixed -> budget, hour -> hourly, else salary (which
+    keeps its own period: a yearly salary stays yearly)."""
+    period = phrase.period or "fixed"
+    kind = "budget" if period == "fixed" else "hourly" if period == "hour" else "salary"
+    low = None if "up to" in phrase.raw.lower() else phrase.low  # "up to X": a ceiling only
+    return Pay(
+        pay_kind=kind,
+        currency=phrase.currency or "USD",
+        amount_low=low,
+        amount_high=phrase.high,
+        period=period,
+        flag=_flag(kind, low, phrase.high, HOURS_PER_PERIOD.get(period)),
+        rule=rule,
+        raw_text=phrase.raw,
+    )
+
+
 def parse_pay(text: str | None) -> Pay:
-    """The pay stated in a posting's text (footer first, then free text), or NO_PAY."""
+    """The pay stated in a posting's text (footer first, then a site's pay field, then free
+    text), or NO_PAY."""
     if not text:
         return NO_PAY
     lowered = text.lower()
@@ -175,6 +198,12 @@ def parse_pay(text: str | None) -> Pay:
         budget_at = starts.at("budget")
         if m := starts.search(EST_BUDGET, starts.before_est(budget_at)):
             return _structured(m, "budget", "upwork_est_budget")
+    if ":" in text and any(w in lowered for w in PAY_FIELD_WORDS):
+        if phrase := parse_labelled(text):
+            return _from_phrase(phrase, "site_pay_field")
+    if has_money:
+        starts = RuleStarts(text, lowered)
+        budget_at = starts.at("budget")
         if m := starts.search(FOOTER_BUDGET, budget_at):
             return _structured(m, "budget", "upwork_footer_budget")
         if m := starts.search(LABEL_HOURLY, starts.at("hourly")):
@@ -183,6 +212,9 @@ def parse_pay(text: str | None) -> Pay:
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(lowered) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if (has_money or "₹" in text or _may_name_currency(lowered)) and (phrase := parse_free(text)):
+        return _from_phrase(phrase, "free_text_salary" if phrase.period == "year" else
+                            "free_text_any_currency")  # fmt: skip
     return NO_PAY
 
 
