@@ -46,6 +46,14 @@ SY_PERIOD_SECONDS = {"hourly": 3600, "daily": 86400, "weekly": 7 * 86400,
 # hnrss titles every comment 'New comment by jdoe in "Ask HN: Who is hiring? (July 2026)"'
 HN_COMMENT_TITLE_RE = re.compile(r'^New comment by \S+ in "', re.IGNORECASE)
 TITLE_FROM_BODY_CHARS = 200  # a first line longer than this is a paragraph, not a title
+# A feed's own job-type element: WWR <type>; Himalayas <himalayasJobs:employmentType>
+# (feedparser keys it "himalayasjobs_employmenttype")
+JOB_TYPE_KEYS = ("type", "job_type", "jobtype")
+JOB_TYPE_SUFFIXES = (
+    "_employmenttype",
+    "_jobtype",
+    "_job_type",
+)  # a first line longer than this is a paragraph, not a title
 
 
 def _struct_time(value: Any) -> datetime | None:
@@ -88,7 +96,8 @@ def _entry_record(entry: Any, feed_name: str, source: str, kind: str) -> EntryRe
         description = parse_plain_text(body)
         label = parse_category(description)
     else:
-        job_type = entry.get("type") or entry.get("job_type") or entry.get("jobtype")
+        job_type = next((entry[k] for k in entry if k in JOB_TYPE_KEYS or
+                         k.endswith(JOB_TYPE_SUFFIXES)), None)  # fmt: skip
         description = render_fields(
             parse_text(body),
             [("Job Type", job_type if isinstance(job_type, str) else None),

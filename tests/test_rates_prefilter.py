@@ -59,6 +59,8 @@ def reference_parse_pay(text: str) -> Pay:
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(text.lower()) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if phrase := parse_labelled(text, early=False):
+        return _from_phrase(phrase, "site_pay_field")
     if phrase := parse_free(text):
         rule = "free_text_salary" if phrase.period == "year" else "free_text_any_currency"
         return _from_phrase(phrase, rule)

@@ -212,6 +212,9 @@ def parse_pay(text: str | None) -> Pay:
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(lowered) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if ":" in text and any(w in lowered for w in PAY_FIELD_WORDS):
+        if phrase := parse_labelled(text, early=False):
+            return _from_phrase(phrase, "site_pay_field")
     if (has_money or "₹" in text or _may_name_currency(lowered)) and (phrase := parse_free(text)):
         return _from_phrase(phrase, "free_text_salary" if phrase.period == "year" else
                             "free_text_any_currency")  # fmt: skip

@@ -96,16 +96,21 @@ def parse_phrase(match: re.Match[str], default_period: str | None = None) -> Phr
     return Phrase(_currency(match), low, high, period, match.group(0).strip())
 
 
-def parse_labelled(text: str) -> Phrase | None:
-    """A "Salary:"/"Budget:" field with a currency code, a non-dollar symbol or a period (a
-    plain "Budget: $1,500" is left to the Upwork footer rule)."""
+def parse_labelled(text: str, *, early: bool = True) -> Phrase | None:
+    """A "Salary:"/"Budget:"/"Pay:" field. `early` (checked before Upwork's plain "Budget:
+    $1,500" footer) takes only fields that say more than it can: a currency code, a non-dollar
+    symbol, a period, or a "Salary:" line (the collector writes the sites' salary fields so);
+    the rest are read after the footer and symbol rules (early=False)."""
     for match in LABELLED.finditer(text):
         if match["lo"] is None:
             continue
-        rich = match["per"] or match["c3"] or (match["c1"] or "").strip() not in ("", "$")
         label = match["label"].lower()
+        rich = bool(match["per"] or match["c3"] or (match["c1"] or "").strip() not in ("", "$"))
+        line_start = match.start() == 0 or text[match.start() - 1] == "\n"
+        if early and not (rich or (label == "salary" and line_start)):
+            continue
         if label == "budget":
-            if rich:
+            if rich or not early:
                 return parse_phrase(match, "fixed")
             continue
         phrase = parse_phrase(match)
