@@ -22,10 +22,12 @@ from tests.feedserver import send
 
 SOURCES = FIXTURES / "sources"
 BODIES: dict[str, tuple[bytes, str]] = {}
+AGENTS: list[str] = []
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        AGENTS.append(self.headers.get("User-Agent") or "")
         if self.path == "/limited.json":
             send(self, 429, b"slow down", Retry_After="600")
             return
@@ -86,7 +88,10 @@ def test_cycle_over_real_server(db_path: Path, tmp_path: Path) -> None:
     ]
     with _server() as base:
         specs = parse_feed_list(_toml(base, feeds), "test.toml")
-        run_cycle(db_path, tmp_path / "spool", specs, T0, timeout_s=5)
+        AGENTS.clear()
+        run_cycle(db_path, tmp_path / "spool", specs, T0, timeout_s=5, contact="ops@example.org")
+    assert len(AGENTS) == len(feeds)
+    assert all(a.startswith("jobtrends/") and "contact: ops@example.org)" in a for a in AGENTS)
     conn = duckdb.connect(str(db_path), read_only=True)
     try:
         by_feed = dict(
@@ -112,3 +117,51 @@ def test_cycle_over_real_server(db_path: Path, tmp_path: Path) -> None:
         assert "unbound prefix" in warning
     finally:
         conn.close()
+
+
+def test_collect_enrich_feeds_shows_engagement_and_site_share(tmp_path: Path) -> None:
+    """`collect --once`, `enrich`, `feeds`: per feed the engagement mix and the share of
+    postings whose category came from the site's own label."""
+    from click.testing import CliRunner
+
+    from jobtrends.cli import cli
+
+    db = tmp_path / "w.duckdb"
+    BODIES.update({
+        "/remotive.json": ((SOURCES / "remotive.json").read_bytes(), "application/json"),
+        "/reddit.atom": ((SOURCES / "reddit_forhire.atom").read_bytes(), "application/atom+xml"),
+    })  # fmt: skip
+    with _server() as base:
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(
+            _toml(base, [("remotive", "/remotive.json", "remotive-api"),
+                         ("reddit", "/reddit.atom", "atom")])
+        )  # fmt: skip
+        runner = CliRunner()
+        env = {"JOBTRENDS_FEEDS": str(feeds)}
+        collected = runner.invoke(cli, ["--db", str(db), "collect", "--once"], env=env)
+        assert collected.exit_code == 0, collected.output
+    assert runner.invoke(cli, ["--db", str(db), "enrich"]).exit_code == 0
+    lines = runner.invoke(cli, ["--db", str(db), "feeds"]).output.splitlines()
+    assert "engagement" in lines[0] and "site_labelled" in lines[0]
+    remotive = next(line for line in lines if line.startswith("remotive"))
+    assert "freelance 1" in remotive and "full 1" in remotive and " 100% " in remotive
+    reddit = next(line for line in lines if line.startswith("reddit"))
+    assert " 0% " in reddit  # a subreddit is no trade: the rules decided both
+    with duckdb.connect(str(db), read_only=True) as conn:
+        seekers = conn.execute("SELECT title FROM postings_engagement WHERE is_seeker").fetchall()
+        demand = conn.execute("SELECT count(*) FROM postings_demand").fetchone()
+    assert seekers == [("[For Hire] Video editor for YouTube channels",)]
+    assert demand == (3,)  # 4 postings, the seeker is not demand
+
+
+def test_bundled_list_has_freelancer_and_keeps_reddit_opt_in() -> None:
+    from collector.feeds import read_feed_list
+
+    by_name = {s.name: s for s in read_feed_list()}
+    assert by_name["freelancer-projects"].enabled
+    assert by_name["freelancer-projects"].kind == "freelancer-api"
+    assert "/api/projects/0.1/projects/active/" in by_name["freelancer-projects"].url
+    assert not by_name["reddit-forhire"].enabled  # 429 for unauthenticated .rss since 2026
+    jobicy = [s for s in by_name.values() if s.source == "jobicy" and s.enabled]
+    assert len(jobicy) == 1  # Jobicy allows one request an hour in all
