@@ -183,10 +183,16 @@ def fetch_feed(
     return result
 
 
-def make_client(timeout_s: float = READ_TIMEOUT_S) -> httpx.Client:
+def render_user_agent(contact: str = "") -> str:
+    """USER_AGENT, with "; contact: <contact>" inside its comment when a contact is given."""
+    contact = " ".join(contact.split())
+    return USER_AGENT[:-1] + f"; contact: {contact})" if contact else USER_AGENT
+
+
+def make_client(timeout_s: float = READ_TIMEOUT_S, contact: str = "") -> httpx.Client:
     """An httpx client with our User-Agent, redirects, gzip (httpx default) and timeouts."""
     return httpx.Client(
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": render_user_agent(contact)},
         follow_redirects=True,
         max_redirects=5,
         timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
@@ -201,12 +207,16 @@ def fetch_feeds_iter(
     timeout_s: float = READ_TIMEOUT_S,
     max_bytes: int = MAX_BODY_BYTES,
     concurrency: int = MAX_CONCURRENT_FETCHES,
+    contact: str = "",
 ) -> Iterator[FetchResult]:
     """Like fetch_feeds, but yields each result (in the order given) so the caller can parse
     and spool one body at a time instead of holding them all."""
     if not feeds:
         return
-    with make_client(timeout_s) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
+    with (
+        make_client(timeout_s, contact) as client,
+        ThreadPoolExecutor(max_workers=concurrency) as pool,
+    ):
         # A sliding window: while the caller parses one result, the next `concurrency` feeds
         # are in flight (a fixed window of 4 left the pool idle while the caller parsed the
         # window's last bodies). At most concurrency + 1 bodies wait in memory.
