@@ -124,10 +124,10 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
             short(r["last_success_at"]),
             short(r["next_poll_at"]),
             short(r["postings"]),
-            render_engagement_mix(sources.get(r["name"], {})),
-            render_site_share(sources.get(r["name"], {})),
+            render_engagement_mix(sources.get(str(r["name"]), {})),
+            render_site_share(sources.get(str(r["name"]), {})),
             short(r["last_error"])[:60],
-            short(sources.get(r["name"], {}).get("last_warning"))[:40],
+            short(sources.get(str(r["name"]), {}).get("last_warning"))[:40],
         )
         for r in rows
     ]
