@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from collector.sources import fetch_feed_url
 from warehouse.feed_state import FeedRow
 
 USER_AGENT = "jobtrends/0.1 (job-trend research collector; polls each feed at its documented limit)"
@@ -130,7 +131,10 @@ def fetch_feed(
     start = time.monotonic()
     result = FetchResult(feed=feed, fetched_at=now, outcome="failed")
     try:
-        with client.stream("GET", feed.url, headers=_conditional_headers(feed)) as response:
+        url = fetch_feed_url(client, feed.kind, feed.url)  # the same URL but for hn-algolia
+        if url is None:
+            raise RetryableFetchError("no current URL (no thread with that title yet)")
+        with client.stream("GET", url, headers=_conditional_headers(feed)) as response:
             result.status = response.status_code
             result.headers = {k.lower(): v for k, v in response.headers.items()}
             if response.status_code == 304:
@@ -167,7 +171,7 @@ def fetch_feed(
         result.error_message = str(exc)
     except RetryableFetchError as exc:
         result.outcome = "retry"
-        result.error_class = f"HTTP {result.status}" if result.status else "TooLarge"
+        result.error_class = f"HTTP {result.status}" if result.status else "Unavailable"
         if "exceeds" in str(exc):
             result.error_class = "TooLarge"
         result.error_message = str(exc)

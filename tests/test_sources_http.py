@@ -165,3 +165,32 @@ def test_bundled_list_has_freelancer_and_keeps_reddit_opt_in() -> None:
     assert not by_name["reddit-forhire"].enabled  # 429 for unauthenticated .rss since 2026
     jobicy = [s for s in by_name.values() if s.source == "jobicy" and s.enabled]
     assert len(jobicy) == 1  # Jobicy allows one request an hour in all
+
+
+STORIES = b"""{"hits": [
+ {"title": "Ask HN: Freelancer? Seeking freelancer? (June 2026)", "objectID": "980000",
+  "created_at_i": 1780000000, "author": "whoishiring"},
+ {"title": "Ask HN: Freelancer? Seeking freelancer? (July 2026)", "objectID": "990000",
+  "created_at_i": 1782900000, "author": "someone_else"},
+ {"title": "Ask HN: Who is hiring? (July 2026)", "objectID": "990500",
+  "created_at_i": 1782950000, "author": "someone_else"},
+ {"title": "Show HN: I made a freelancer marketplace", "objectID": "990600",
+  "created_at_i": 1782990000, "author": "maker"}]}"""
+
+
+def test_hn_thread_is_found_by_title_not_by_account(db_path: Path, tmp_path: Path) -> None:
+    BODIES.update({
+        "/api/v1/search_by_date?tags=story&query=freelancer": (STORIES, "application/json"),
+        "/api/v1/search_by_date?tags=comment%2Cstory_990000&hitsPerPage=1000":
+            ((SOURCES / "hn_algolia.json").read_bytes(), "application/json"),
+    })  # fmt: skip
+    path = "/api/v1/search_by_date?tags=story&query=freelancer#thread=freelancer"
+    with _server() as base:
+        specs = parse_feed_list(_toml(base, [("hn", path, "hn-algolia")]), "test.toml")
+        summary = run_cycle(db_path, tmp_path / "spool", specs, T0, timeout_s=5)
+    assert summary.counts["feeds_ok"] == 1
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        links = conn.execute("SELECT canonical_url FROM postings ORDER BY 1").fetchall()
+    # the July thread's two top-level comments; its reply and the June thread are not read
+    assert links == [("https://news.ycombinator.com/item?id=990101",),
+                     ("https://news.ycombinator.com/item?id=990102",)]  # fmt: skip

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 
+import httpx
+
 from collector.entries import parse_feed_bytes
 from collector.parsed import ParsedFeed
 from collector.sources import freelancer, himalayas, hn_algolia, jobicy, remoteok, remotive
@@ -30,6 +32,14 @@ PARSERS: dict[str, Parser] = {
     "hn-algolia": hn_algolia.parse_body,
 }
 SOURCE_KINDS = tuple(PARSERS)
+
+
+def fetch_feed_url(client: httpx.Client, kind: str, url: str) -> str | None:
+    """The URL to poll now: the feed's own, or for hn-algolia the comments of the month's
+    thread, found by its title (one request; None when there is no such thread)."""
+    if kind == "hn-algolia" and "#thread=" in url:
+        return hn_algolia.fetch_thread_url(client, url)
+    return url
 
 
 def parse_source_bytes(

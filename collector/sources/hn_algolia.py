@@ -14,12 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import httpx
 
 from collector.parsed import ParsedFeed, make_entry, parse_epoch_or_iso, parse_text
 from collector.sources.json_body import parse_items, parse_json_body
 from warehouse.postings import EntryRecord
 
 HN_ITEM_URL = "https://news.ycombinator.com/item?id="
+COMMENTS_PER_PAGE = 1000  # Algolia's HN API maximum; a month's thread has fewer top-level
+COMMENTS_PATH = "/api/v1/search_by_date"
 TITLE_CHARS = 200  # a first line longer than this is a paragraph: cut at a word
 # "Ask HN: Who is hiring? (July 2026)" -> "hiring"; "Ask HN: Freelancer? Seeking freelancer?
 # (July 2026)" -> "freelancer"
@@ -46,6 +51,28 @@ def parse_thread_id(body: bytes, thread: str) -> str | None:
         return None
     newest = max(stories, key=lambda h: int(h.get("created_at_i") or 0))
     return str(newest.get("objectID") or newest.get("story_id"))
+
+
+def render_comments_url(story_search_url: str, story_id: str) -> str:
+    """The comments of story `story_id` on the same host as the story search:
+    ("https://hn.algolia.com/api/v1/search_by_date?tags=story...", "48747976") ->
+    "https://hn.algolia.com/api/v1/search_by_date?tags=comment%2Cstory_48747976&hitsPerPage=1000"."""
+    parts = urlsplit(story_search_url)
+    query = urlencode({"tags": f"comment,story_{story_id}", "hitsPerPage": COMMENTS_PER_PAGE})
+    return urlunsplit((parts.scheme, parts.netloc, COMMENTS_PATH, query, ""))
+
+
+def fetch_thread_url(client: httpx.Client, feed_url: str) -> str | None:
+    """The comments URL of the month's thread named by `feed_url`: a story search whose
+    fragment says which thread ("...search_by_date?tags=story&query=...#thread=hiring"),
+    found by title (None: no such thread yet). HTTP errors raise httpx errors."""
+    thread = urlsplit(feed_url).fragment.removeprefix("thread=") or "hiring"
+    if thread not in THREAD_TITLES:
+        return None
+    response = client.get(feed_url.split("#", 1)[0])
+    response.raise_for_status()
+    story = parse_thread_id(response.content, thread)
+    return None if story is None else render_comments_url(feed_url, story)
 
 
 def _title(text: str | None) -> str | None:
