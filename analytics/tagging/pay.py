@@ -198,13 +198,12 @@ def parse_pay(text: str | None) -> Pay:
         budget_at = starts.at("budget")
         if m := starts.search(EST_BUDGET, starts.before_est(budget_at)):
             return _structured(m, "budget", "upwork_est_budget")
-    if ":" in text and any(w in lowered for w in PAY_FIELD_WORDS):
-        if phrase := parse_labelled(text):
-            return _from_phrase(phrase, "site_pay_field")
+    fields = ":" in text and any(w in lowered for w in PAY_FIELD_WORDS)
+    if fields and (phrase := parse_labelled(text, lowered=lowered)):
+        return _from_phrase(phrase, "site_pay_field")
     if has_money:
         starts = RuleStarts(text, lowered)
-        budget_at = starts.at("budget")
-        if m := starts.search(FOOTER_BUDGET, budget_at):
+        if m := starts.search(FOOTER_BUDGET, starts.at("budget")):
             return _structured(m, "budget", "upwork_footer_budget")
         if m := starts.search(LABEL_HOURLY, starts.at("hourly")):
             return _structured(m, "hourly", "upwork_hourly_label")
@@ -212,9 +211,8 @@ def parse_pay(text: str | None) -> Pay:
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(lowered) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
-    if ":" in text and any(w in lowered for w in PAY_FIELD_WORDS):
-        if phrase := parse_labelled(text, early=False):
-            return _from_phrase(phrase, "site_pay_field")
+    if fields and (phrase := parse_labelled(text, early=False, lowered=lowered)):
+        return _from_phrase(phrase, "site_pay_field")
     if (has_money or "₹" in text or _may_name_currency(lowered)) and (phrase := parse_free(text)):
         return _from_phrase(phrase, "free_text_salary" if phrase.period == "year" else
                             "free_text_any_currency")  # fmt: skip

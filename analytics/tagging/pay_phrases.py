@@ -29,7 +29,6 @@ AMOUNT = (
 )
 # ... followed by a period: "25 USD per hour", "$25 USD / hr", "EUR 25/h", "$90 - $150 /hour"
 _PERIOD_TAIL = rf"[ \t]*(?:/|\bper\b|\ban?\b)[ \t]*{_PER}"
-WITH_PERIOD = rf"{AMOUNT}{_PERIOD_TAIL}"
 # A site's field line, as the collector writes them and Freelancer.com shows them:
 # "Salary: 175000 - 200000 USD per year", "(Budget: $25 USD / hr)", "Budget: ₹600 - ₹1500 INR"
 LABELLED = re.compile(
@@ -37,19 +36,74 @@ LABELLED = re.compile(
     rf"{AMOUNT}(?:{_PERIOD_TAIL})?",
     re.IGNORECASE,
 )
-# Free text with a period and the currency as a code first or a non-dollar symbol:
-# "USD 30 per hour", "EUR 25/h", "USD 3000-4000 per month", "₹500 per hour"
-FREE_WITH_PERIOD = re.compile(WITH_PERIOD, re.IGNORECASE)
+# Free text with a period, the currency first: "USD 30 per hour", "EUR 25/h",
+# "USD 3000-4000 per month", "₹500 per hour", "$90 - $150 /hour"
+CURRENCY_FIRST = re.compile(
+    rf"(?P<c1>{_SYM}|{_CODE}\s?)\s?(?P<lo>{NUM})\s?(?P<klo>[kK]\b)?"
+    rf"(?:\s*(?:-|–|—|to)\s*(?P<c2>{_SYM}|{_CODE}\s?)?\s?(?P<hi>{NUM})\s?(?P<khi>[kK]\b)?)?"
+    rf"(?:\s?(?P<c3>{_CODE}))?{_PERIOD_TAIL}",
+    re.IGNORECASE,
+)
+# ... or the code after the amount: "25 INR per hour", "40-50 CAD/h"
+CODE_AFTER = re.compile(
+    rf"(?<![\d.,])(?P<lo>{NUM})\s?(?P<klo>[kK])?(?:\s*(?:-|–|—|to)\s*(?P<hi>{NUM})\s?"
+    rf"(?P<khi>[kK])?)?\s?(?P<c3>{_CODE}){_PERIOD_TAIL}",
+    re.IGNORECASE,
+)
 # "Salary up to $185,500 + equity", "compensation: $120k" (a salary word, then an amount)
 SALARY_WORD = re.compile(
     rf"\b(?:salary|compensation|base pay)\b[^\n\d$£€₹]{{0,25}}?(?:up to\s+)?{AMOUNT}",
     re.IGNORECASE,
 )
+SALARY_WORDS = ("salary", "compensation", "base pay")
 # "$150k - $230k", "$96,000—$180,000 USD": a range of two symbol amounts, no period
 BARE_RANGE = re.compile(
     rf"(?P<c1>{_SYM})\s?(?P<lo>{NUM})\s?(?P<klo>[kK]\b)?\s*(?:-|–|—|to)\s*"
     rf"(?P<c2>{_SYM})?\s?(?P<hi>{NUM})\s?(?P<khi>[kK]\b)?(?:\s?(?P<c3>{_CODE}))?"
 )
+# Where a currency can start, for the substring pre-checks (as pay.RuleStarts does): the
+# lower-cased needles, and the characters re.IGNORECASE folds differently from .lower()
+CURRENCY_NEEDLES = ("$", "£", "€", "₹", "usd", "eur", "gbp", "inr", "cad", "aud",
+                    "us$", "ca$", "au$", "c$", "a$")  # fmt: skip
+CODE_NEEDLES = ("usd", "eur", "gbp", "inr", "cad", "aud")
+FIELD_GATE = re.compile(r"(?:salary|budget|pay|compensation|rate)\s*:")
+FOLD_EXCEPTIONS = ("ſ", "ı", "K")  # "ſ" ~ "s", "ı" ~ "i", the Kelvin sign ~ "k"
+
+
+def _starts(lowered: str, text: str, needles: tuple[str, ...]) -> list[int] | None:
+    """Every position a needle starts at, in order (None: lowering is not one-to-one, so
+    positions cannot be trusted and the caller searches the whole text)."""
+    if len(lowered) != len(text) or any(c in lowered for c in FOLD_EXCEPTIONS):
+        return None
+    found: set[int] = set()
+    for needle in needles:
+        i = lowered.find(needle)
+        while i >= 0:
+            found.add(i)
+            i = lowered.find(needle, i + 1)
+    return sorted(found)
+
+
+def _search(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> re.Match[str] | None:
+    """pattern.search(text) for a pattern whose matches begin at a needle: tried only there."""
+    if starts is None:
+        return pattern.search(text)
+    for i in starts:
+        if match := pattern.match(text, i):
+            return match
+    return None
+
+
+def _first(lowered: str, text: str, needles: tuple[str, ...]) -> int | None:
+    """Where the first needle is (0 when lowering is not one-to-one), None when none is."""
+    found = [i for n in needles if (i := lowered.find(n)) >= 0]
+    if not found and not any(c in lowered for c in FOLD_EXCEPTIONS):
+        return None
+    if len(lowered) != len(text) or any(c in lowered for c in FOLD_EXCEPTIONS):
+        return 0
+    return min(found)
+
+
 # A stated amount with no period is a yearly salary only at or above this: below it a bare
 # figure is as likely a monthly salary, a budget or a price ("$3k - $10k" stays unread).
 MIN_YEARLY_WITHOUT_PERIOD = 15_000.0
@@ -96,12 +150,19 @@ def parse_phrase(match: re.Match[str], default_period: str | None = None) -> Phr
     return Phrase(_currency(match), low, high, period, match.group(0).strip())
 
 
-def parse_labelled(text: str, *, early: bool = True) -> Phrase | None:
+def parse_labelled(text: str, *, early: bool = True, lowered: str | None = None) -> Phrase | None:
     """A "Salary:"/"Budget:"/"Pay:" field. `early` (checked before Upwork's plain "Budget:
     $1,500" footer) takes only fields that say more than it can: a currency code, a non-dollar
     symbol, a period, or a "Salary:" line (the collector writes the sites' salary fields so);
-    the rest are read after the footer and symbol rules (early=False)."""
-    for match in LABELLED.finditer(text):
+    the rest are read after the footer and symbol rules (early=False). `lowered`: the text
+    lower-cased, when the caller has it."""
+    lowered = text.lower() if lowered is None else lowered
+    gate = FIELD_GATE.search(lowered)
+    one_to_one = len(lowered) == len(text) and not any(c in lowered for c in FOLD_EXCEPTIONS)
+    if gate is None and one_to_one:
+        return None
+    start = gate.start() if gate is not None and one_to_one else 0
+    for match in LABELLED.finditer(text, start):
         if match["lo"] is None:
             continue
         label = match["label"].lower()
@@ -129,11 +190,21 @@ def _yearly_if_large(phrase: Phrase) -> Phrase | None:
 def parse_free(text: str) -> Phrase | None:
     """Free-text pay: with a period and any currency, else a salary word or a bare range
     of yearly size."""
-    for match in FREE_WITH_PERIOD.finditer(text):
-        if _currency(match):
-            return parse_phrase(match)
-    for pattern in (SALARY_WORD, BARE_RANGE):
-        for match in pattern.finditer(text):
+    lowered = text.lower()
+    if _first(lowered, text, CURRENCY_NEEDLES) is None:
+        return None
+    starts = _starts(lowered, text, CURRENCY_NEEDLES)
+    if match := _search(CURRENCY_FIRST, text, starts):
+        return parse_phrase(match)
+    if _first(lowered, text, CODE_NEEDLES) is not None and (match := CODE_AFTER.search(text)):
+        return parse_phrase(match)
+    if _first(lowered, text, SALARY_WORDS) is not None:
+        for match in SALARY_WORD.finditer(text):
             if _currency(match) and (found := _yearly_if_large(parse_phrase(match))):
+                return found
+    for i in starts if starts is not None else [None]:
+        matches = BARE_RANGE.finditer(text) if i is None else [BARE_RANGE.match(text, i)]
+        for match in matches:
+            if match and (found := _yearly_if_large(parse_phrase(match))):
                 return found
     return None
