@@ -70,6 +70,19 @@ def test_a_body_naming_a_local_file_is_never_opened(tmp_path: Path) -> None:
     assert time.monotonic() - begin < 5
 
 
+def test_an_archive_naming_a_local_file_is_never_opened(tmp_path: Path) -> None:
+    import pytest
+
+    from collector.import_formats import ImportFormatError, read_rss
+
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes((SOURCES / "wwr.rss").read_bytes())
+    archive = tmp_path / "archive.rss"
+    archive.write_bytes(str(secret).encode())
+    with pytest.raises(ImportFormatError, match="not a readable rss file"):
+        list(read_rss(archive, "import", "test"))
+
+
 def test_cycle_over_real_server(db_path: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.xml"
     secret.write_bytes((SOURCES / "wwr.rss").read_bytes())
