@@ -19,8 +19,9 @@ def _one_by_one(rows: list[tuple[object, ...]]) -> ChunkTags:
 
 
 def test_chunk_equals_each_posting_tagged_alone() -> None:
-    """Real postings (the vendored 2022-06 sample with footers), with and without a platform
-    label, and a few that fail: a chunk gives exactly the per-posting rows, in order."""
+    """The bench's postings with footers (the real 2022-06 sample, or the hand-written one in
+    its format), with and without a platform label, and a few that fail: a chunk gives exactly
+    the per-posting rows, in order."""
     templates = _template_rows()
     rows: list[tuple[object, ...]] = [
         (i, title, description, "Video Editing" if i % 7 == 0 else None, 2022)
