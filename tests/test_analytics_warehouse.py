@@ -120,6 +120,7 @@ def real_software_series() -> list[tuple[date, float]]:
     return list(zip(indeed["date"], indeed["indeed_job_postings_index"], strict=True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("series", ["handwritten", "real"])
 def test_did_against_an_imported_external_series(
     conn: duckdb.DuckDBPyConnection, series: str

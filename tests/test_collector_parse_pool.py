@@ -47,6 +47,7 @@ def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
         return {k: c.execute(sql).fetchall() for k, sql in CONTENT_SQL.items()}
 
 
+@pytest.mark.slow
 def test_parsing_in_worker_processes_stores_what_inline_parsing_stores(tmp_path: Path) -> None:
     states = {}
     for label, workers in (("inline", 0), ("pool", 1), ("pool2", 2)):
