@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from analytics.trends.events import CHATGPT_LAUNCH, GPT4_LAUNCH
 from jobtrends.cli import AppContext
 from jobtrends.commands.bench import bench
 from jobtrends.config import fill
@@ -19,7 +20,7 @@ from jobtrends.config import fill
 class AnalyticsConfig:
     """[analytics] settings (env JOBTRENDS_ANALYTICS_*)."""
 
-    events: tuple[str, ...] = ("2022-11-30", "2023-03-14")  # ChatGPT, GPT-4 launches
+    events: tuple[str, ...] = (CHATGPT_LAUNCH.isoformat(), GPT4_LAUNCH.isoformat())
     window_days: int = 364  # before/after window length (52 weeks)
     lag_days: int = 91  # days skipped after the event while an effect ramps in
     base_floor: int = 30  # fewer postings than this in the before window: not meaningful
@@ -111,7 +112,7 @@ def _clean(value: Any) -> Any:
 @click.option(
     "--event",
     type=click.DateTime(["%Y-%m-%d"]),
-    default="2022-11-30",
+    default=CHATGPT_LAUNCH.isoformat(),
     show_default=True,
     help="Event date.",
 )
@@ -165,7 +166,12 @@ def deltas(
 
 
 @click.command()
-@click.option("--event", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-30", show_default=True)
+@click.option(
+    "--event",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=CHATGPT_LAUNCH.isoformat(),
+    show_default=True,
+)
 @click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_obj
