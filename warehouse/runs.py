@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+
+from warehouse.db import transaction
 
 RUN_KINDS = ("poll", "file", "import", "simulate")
 RUN_COUNTERS = (
@@ -50,6 +55,39 @@ def finish_run(
         f"{', ' + sets if sets else ''} WHERE run_id = ?",
         [finished_at, status, note, *counts.values(), run_id],
     )
+
+
+@dataclass
+class RunRecord:
+    """A run being written: what it will be closed with (set by the caller as it goes)."""
+
+    run_id: int
+    status: str = "ok"
+    counts: dict[str, int] = field(default_factory=dict)
+    note: str | None = None
+
+
+@contextmanager
+def recorded_run(
+    conn: duckdb.DuckDBPyConnection,
+    kind: str,
+    started_at: datetime,
+    clock: Callable[[], datetime],
+) -> Iterator[RunRecord]:
+    """A run of `kind` from `started_at` to `clock()` when the block ends, closed with the
+    record's status, counters and note, each in its own transaction."""
+    with transaction(conn):
+        record = RunRecord(start_run(conn, kind, started_at))
+    yield record
+    with transaction(conn):
+        finish_run(
+            conn,
+            record.run_id,
+            finished_at=clock(),
+            status=record.status,
+            counts=record.counts,
+            note=record.note,
+        )
 
 
 def add_run_counts(conn: duckdb.DuckDBPyConnection, run_id: int, counts: dict[str, int]) -> None:

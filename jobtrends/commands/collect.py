@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 
 
 def feed_specs(app: AppContext, feeds: Path | None) -> list:
@@ -18,15 +18,6 @@ def feed_specs(app: AppContext, feeds: Path | None) -> list:
         return read_feed_list(feeds or app.core.feeds)
     except FeedListError as exc:
         raise click.UsageError(str(exc)) from exc
-
-
-DB_OPTION = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file (overrides the global --db).",
-)
 
 
 @click.command()
@@ -45,7 +36,7 @@ DB_OPTION = click.option(
     help="Store a recorded RSS/Atom file exactly as if fetched (repeatable).",
 )
 @click.option("--source", default=None, help="Site name for --from-file (default: from links).")
-@DB_OPTION
+@db_option
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def collect(
@@ -54,7 +45,6 @@ def collect(
     feeds: Path | None,
     from_files: tuple[Path, ...],
     source: str | None,
-    db: Path | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
@@ -63,7 +53,7 @@ def collect(
     """
     from collector.cycle import run_cycle, store_spool, write_file_spool
 
-    db_path = db or app.core.db
+    db_path = app.core.db
     spool = db_path.parent / "spool"
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)
@@ -91,9 +81,9 @@ def collect(
 
 
 @click.command(name="feeds")
-@DB_OPTION
+@db_option
 @click.pass_obj
-def feeds_command(app: AppContext, db: Path | None) -> None:
+def feeds_command(app: AppContext) -> None:
     """Feed health: state, failures, last success, last error, next poll, postings so far."""
     from warehouse.db import open_warehouse
     from warehouse.feed_state import read_feed_health
@@ -103,7 +93,7 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
             return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         return "-" if value is None else str(value)
 
-    with open_warehouse(db or app.core.db) as conn:
+    with open_warehouse(app.core.db) as conn:
         rows = read_feed_health(conn)
     header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "last_error")
     table = [header] + [
@@ -121,6 +111,3 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
-
-COMMANDS = [collect, feeds_command]
