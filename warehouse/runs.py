@@ -75,10 +75,31 @@ def recorded_run(
     clock: Callable[[], datetime],
 ) -> Iterator[RunRecord]:
     """A run of `kind` from `started_at` to `clock()` when the block ends, closed with the
-    record's status, counters and note, each in its own transaction."""
+    record's status, counters and note, each in its own transaction. When the block raises
+    (a bad file, Ctrl-C) the run is closed as 'failed' with the error as its note, so no run
+    is left 'running'; the error then goes on."""
     with transaction(conn):
         record = RunRecord(start_run(conn, kind, started_at))
-    yield record
+    try:
+        yield record
+    except BaseException as exc:
+        try:
+            conn.execute("ROLLBACK")  # a transaction the block left open
+        except duckdb.Error:
+            pass
+        try:
+            with transaction(conn):
+                finish_run(
+                    conn,
+                    record.run_id,
+                    finished_at=clock(),
+                    status="failed",
+                    counts=record.counts,
+                    note=f"{type(exc).__name__}: {exc}"[:500],
+                )
+        except duckdb.Error:
+            pass  # the file itself failed (disk full): the original error says more
+        raise
     with transaction(conn):
         finish_run(
             conn,

@@ -45,6 +45,12 @@ def render_progress(name: str, rows: int, done: int, total: int) -> str:
     "published_at, platform_category.",
 )
 @click.option("--source", default="upwork", show_default=True, help="Site the postings come from.")
+@click.option(
+    "--encoding",
+    default=None,
+    help="Text encoding of CSV/JSONL files [default: UTF-8; a byte that is not is refused, "
+    "never replaced].",
+)
 @db_option
 @click.pass_obj
 def import_(
@@ -53,11 +59,14 @@ def import_(
     fmt: str | None,
     mapping: tuple[str, ...],
     source: str,
+    encoding: str | None,
 ) -> None:
     """Import archive files of postings (RSS/Atom, JSON/JSONL feed items, CSV, Parquet; gzip ok).
 
     Idempotent: a posting already in the warehouse is counted as a duplicate, not stored twice.
-    Bad rows go to the rejects table with file and line. Exits 1 only when nothing was usable.
+    Bad rows go to the rejects table with file and line. Exits 1 when a file could not be read
+    to its end (damaged, not UTF-8 without --encoding, a --map column it lacks; the rows before
+    the damage are kept) or nothing was usable.
     """
     from collector.import_formats import ImportFormatError
     from collector.import_tables import parse_mapping
@@ -94,13 +103,17 @@ def import_(
                     source=source,
                     mapping=columns,
                     on_progress=progress,
+                    encoding=encoding,
                 )
             except ImportFormatError as exc:
                 if tty:
                     click.echo("", err=True)
                 click.echo(f"error: {exc}", err=True)
                 failed_files += 1
-                continue
+                if exc.partial is None:
+                    continue
+                s = exc.partial
+                click.echo(f"{path}: kept the {s.rows_read:,} rows read before that", err=True)
             if tty:
                 click.echo("", err=True)
             reasons = "; ".join(f"{v} x {k}" for k, v in sorted(s.reject_reasons.items()))
@@ -120,7 +133,7 @@ def import_(
             f"total: rows read {rows:,}, stored {stored:,}, usable {usable:,}, "
             f"rejected {rejected:,}"
         )
-    if usable == 0:
+    if usable == 0 or failed_files:
         sys.exit(1)
 
 
