@@ -33,6 +33,13 @@ def _first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
+def _is_expected(exc: BaseException) -> bool:
+    """Errors of the user's setup rather than of our code: a missing or locked warehouse."""
+    from warehouse.db import WarehouseLocked, WarehouseMissing
+
+    return isinstance(exc, WarehouseMissing | WarehouseLocked)
+
+
 def describe_error(exc: BaseException, command: str | None = None) -> str:
     """'jobtrends import: disk full: /data/w.duckdb (EOFError ..., at collector/x.py:3 in f)'."""
     what = _first_line(str(exc)) or type(exc).__name__
@@ -45,7 +52,9 @@ def describe_error(exc: BaseException, command: str | None = None) -> str:
             if words in lowered and not lowered.startswith(words):
                 what = f"{words}: {what}"
                 break
+    prefix = f"{command}: " if command else ""
+    if _is_expected(exc):  # its message already names the file and what to do
+        return prefix + what
     where = render_code_location(exc)
     detail = type(exc).__name__ + (f" at {where}" if where else "")
-    prefix = f"{command}: " if command else ""
     return f"{prefix}{what} ({detail}; -v shows the traceback)"

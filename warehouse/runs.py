@@ -160,3 +160,34 @@ def read_spool_progress(
     if not rows:
         return None, None, set()
     return int(rows[0][1]), str(rows[0][2]), {int(r[0]) for r in rows}
+
+
+def save_run_end(
+    conn: duckdb.DuckDBPyConnection, run_ids: list[int], finished_at: datetime
+) -> None:
+    """Record when runs `run_ids` really ended (a cycle's runs are closed with its start)."""
+    if run_ids:
+        conn.execute(
+            "UPDATE collection_runs SET finished_at = ? WHERE list_contains(?, run_id)",
+            [finished_at, run_ids],
+        )
+
+
+def read_run_failures(
+    conn: duckdb.DuckDBPyConnection, run_ids: list[int]
+) -> dict[str, dict[str, int]]:
+    """Why feeds failed in runs `run_ids`: {"failed": {error class: feeds}, "gone": {...}},
+    most frequent first ('failed' counts retryable failures too, as the run counters do)."""
+    found: dict[str, dict[str, int]] = {"failed": {}, "gone": {}}
+    if not run_ids:
+        return found
+    rows = conn.execute(
+        "SELECT CASE outcome WHEN 'gone' THEN 'gone' ELSE 'failed' END AS counter,"
+        " coalesce(error_class, outcome) AS why, count(*) AS n FROM fetch_log"
+        " WHERE list_contains(?, run_id) AND outcome IN ('retry', 'failed', 'gone')"
+        " GROUP BY ALL ORDER BY n DESC, why",
+        [run_ids],
+    ).fetchall()
+    for counter, why, n in rows:
+        found[str(counter)][str(why)] = int(n)
+    return found

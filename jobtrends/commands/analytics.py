@@ -12,6 +12,9 @@ import click
 from jobtrends.app import AppContext, db_option
 from jobtrends.config import build_delta_settings
 
+# analytics.trends.deltas.METHODS, spelt here so that --help does not import pandas
+DELTA_METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
+
 
 def _today() -> date:
     return datetime.now(UTC).date()
@@ -40,7 +43,7 @@ def analyze(
     settings = build_delta_settings(app.analytics)
     day = as_of.date() if as_of else _today()
     events = [date.fromisoformat(e) for e in app.analytics.events]
-    with open_warehouse(app.core.db) as conn:
+    with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
         summary = analyze_warehouse(
             conn,
             as_of=day,
@@ -80,8 +83,9 @@ def _clean(value: Any) -> Any:
 @click.option(
     "--method",
     "method",
+    type=click.Choice(DELTA_METHODS),
     default=None,
-    help="ma_endpoints | window | share | did | did_external | its | its_placebo.",
+    help="Only this method [default: all].",
 )
 @click.option(
     "--as-of",
@@ -122,7 +126,13 @@ def deltas(
     show_default=True,
     help="Event date.",
 )
-@click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
+@click.option(
+    "--method",
+    type=click.Choice(DELTA_METHODS),
+    default="did",
+    show_default=True,
+    help="Which delta method to correlate.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @db_option
 @click.pass_obj

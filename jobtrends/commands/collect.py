@@ -49,9 +49,12 @@ def collect(
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
 
-    Prints the summary: feeds ok / not modified / failed / gone, entries seen, new postings.
+    Prints the summary: feeds ok / not modified / failed / gone (and why), entries seen, new
+    postings. Exits 1 when feeds were due and every one failed.
     """
-    from collector.cycle import run_cycle, store_spool, write_file_spool
+    from collector.cycle import store_spool, write_file_spool
+    from jobtrends.service import utc_now
+    from jobtrends.wiring import close_cycle, collect_once
 
     db_path = app.core.db
     spool = db_path.parent / "spool"
@@ -66,35 +69,51 @@ def collect(
             memory_limit=app.core.collect_memory_limit,
             retry_memory_limit=app.core.memory_limit,
         )
+        result = close_cycle(app.core, summary, utc_now)
     elif once:
-        summary = run_cycle(
-            db_path,
-            spool,
-            feed_specs(app, feeds),
-            now,
-            memory_limit=app.core.collect_memory_limit,
-            retry_memory_limit=app.core.memory_limit,
-        )
+        result = collect_once(app.core, feed_specs(app, feeds), now, utc_now)
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
-    click.echo(f"{db_path}: runs {summary.runs} {summary.render()}")
+    click.echo(f"{db_path}: runs {result.summary.runs} {result.render()}")
+    if result.all_failed:
+        raise click.ClickException(f"every due feed failed: {result.render().split(' entries')[0]}")
+
+
+FEEDS_LOCK_WAIT_SECONDS = 5.0  # then the (older) snapshot: a status command should not hang
 
 
 @click.command(name="feeds")
 @db_option
 @click.pass_obj
 def feeds_command(app: AppContext) -> None:
-    """Feed health: state, failures, last success, last error, next poll, postings so far."""
-    from warehouse.db import open_warehouse
+    """Feed health: state, failures, last success, last error, next poll, postings so far.
+
+    Reads the snapshot when it is as new as the live file (never waits for the collector),
+    else the live file read-only; never creates or migrates a warehouse."""
+    from warehouse.db import WarehouseLocked, check_exists, connect
     from warehouse.feed_state import read_feed_health
+    from warehouse.snapshot import freshest_readable, snapshot_path_for
 
     def short(value: object) -> str:
         if isinstance(value, datetime):
             return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         return "-" if value is None else str(value)
 
-    with open_warehouse(app.core.db) as conn:
+    path = check_exists(freshest_readable(app.core.db))
+    snapshot = snapshot_path_for(app.core.db)
+    try:
+        conn = connect(path, read_only=True, wait_seconds=FEEDS_LOCK_WAIT_SECONDS)
+    except WarehouseLocked:
+        if path == snapshot or not snapshot.exists():
+            raise
+        click.echo(
+            f"{path} is locked by another process: showing the snapshot {snapshot}", err=True
+        )
+        conn = connect(snapshot, read_only=True)
+    try:
         rows = read_feed_health(conn)
+    finally:
+        conn.close()
     header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "last_error")
     table = [header] + [
         (

@@ -24,7 +24,7 @@ def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     from warehouse.db import open_warehouse
 
     started = datetime.now(UTC)
-    with open_warehouse(app.core.db) as conn:
+    with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
         summary = enrich_postings(conn, now=started, retag_all=retag_all, workers=workers)
     seconds = (datetime.now(UTC) - started).total_seconds()
     click.echo(

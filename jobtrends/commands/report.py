@@ -39,6 +39,10 @@ def report(app: AppContext, as_of: dt.datetime | None, out_dir: Path | None) -> 
     day = as_of.date() if as_of else now.date() - dt.timedelta(days=1)
     started = time.perf_counter()
     from dashboards.report import write_weekly_report  # plotly, pandas: only when reporting
+    from warehouse.db import check_exists
+    from warehouse.snapshot import freshest_readable
+
+    check_exists(freshest_readable(app.core.db))
 
     path = write_weekly_report(app.core.db, out_dir or app.core.report_dir, day, now)
     seconds = time.perf_counter() - started
