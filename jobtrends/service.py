@@ -29,7 +29,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from jobtrends.config import CoreConfig, ServiceConfig
 from warehouse.db import LOCK_WAIT_SECONDS, WarehouseLocked, open_warehouse
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import publish_snapshot, snapshot_path_for
 
 log = logging.getLogger("jobtrends.service")
 
@@ -190,8 +190,11 @@ def run_forever(service: Service) -> int:
         sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     log.info(
-        "service started: db=%s, cycle every %g min, weekly %s %02d:00 UTC",
+        "service started: db=%s, snapshot=%s, reports=%s, cycle every %g min, weekly %s "
+        "%02d:00 UTC",
         service.core.db,
+        snapshot_path_for(service.core.db),
+        service.core.report_dir,
         service.config.interval_minutes,
         service.config.report_weekday,
         service.config.report_hour,
