@@ -133,3 +133,7 @@ register_commands(cli)
 
 def main() -> None:
     cli(prog_name="jobtrends")
+
+
+if __name__ == "__main__":
+    main()

@@ -116,3 +116,19 @@ def bench_analyze(postings: int, path: str | None) -> None:
 
     for line in run_bench(postings, path, now=datetime.now(UTC)):
         click.echo(line)
+
+
+@bench.command("faults")
+@click.option("--only", default=None, help="Only the probes whose file name contains this.")
+def bench_faults(only: str | None) -> None:
+    """Replay the issue-17 fault table (jobtrends/faults/cases/, one probe a file) against a
+    local server, real files and real `jobtrends` processes: one line per probe with what was
+    expected, what happened, PASS/FAIL, the process's peak RSS and seconds. Exit 1 on a FAIL."""
+    from jobtrends.faults.replay import replay_all
+
+    failed = 0
+    for outcome in replay_all(only=only):
+        click.echo(outcome.render())
+        failed += not outcome.passed
+    if failed:
+        raise click.ClickException(f"{failed} probe(s) failed")
