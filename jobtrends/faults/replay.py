@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import resources
@@ -36,6 +38,7 @@ class Probe:
     timeout_s: float = DEFAULT_TIMEOUT_S
     expect: dict[str, Any] = field(default_factory=dict)
     fixed_by: str | None = None  # a branch whose fix this probe waits for (not yet merged)
+    file_size_limit: int | None = None  # bytes: a full disk, as RLIMIT_FSIZE makes writes fail
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,16 @@ def read_probes(folder: Path = CASES) -> list[Probe]:
     return probes
 
 
+def _limit_file_size(limit: int) -> Callable[[], None]:
+    def apply() -> None:  # in the child, before exec: writes past `limit` fail with EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
 def run_process(
-    args: list[str], env: dict[str, str], timeout_s: float
+    args: list[str], env: dict[str, str], timeout_s: float, file_size_limit: int | None = None
 ) -> tuple[int | None, str, float, float]:
     """(exit code or None when it had to be killed, output, peak RSS MB, seconds)."""
     started = time.monotonic()
@@ -74,6 +85,7 @@ def run_process(
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **env},
+            preexec_fn=_limit_file_size(file_size_limit) if file_size_limit else None,  # noqa: PLW1509
         )
         code: int | None = None
         rusage = None
@@ -129,7 +141,9 @@ def replay(probe: Probe) -> Outcome:
         if runner is not None:  # a probe that drives its process itself (a kill mid-cycle)
             code, output, rss, seconds = runner(args, env, probe.timeout_s, ctx)
         else:
-            code, output, rss, seconds = run_process(args, env, probe.timeout_s)
+            code, output, rss, seconds = run_process(
+                args, env, probe.timeout_s, probe.file_size_limit
+            )
         wrong = judge(probe, code, output, ctx)
     last = next((line for line in reversed(output.splitlines()) if line.strip()), "")
     said = f"exit {code}" + (f', "{last.strip()[:110]}"' if last else "")

@@ -53,6 +53,11 @@ def setup_latin1_csv(work: Path, ctx: dict[str, str], stack: ExitStack) -> dict[
     return {"file": str(work / "latin1.csv")}
 
 
+def setup_big_csv(work: Path, ctx: dict[str, str], stack: ExitStack) -> dict[str, str]:
+    (work / "jobs.csv").write_bytes(_csv(30_000))
+    return {"file": str(work / "jobs.csv")}
+
+
 def setup_csv(work: Path, ctx: dict[str, str], stack: ExitStack) -> dict[str, str]:
     (work / "jobs.csv").write_bytes(_csv(10))
     return {"file": str(work / "jobs.csv")}
