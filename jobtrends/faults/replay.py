@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jobtrends.faults import scenarios
+from jobtrends.faults import feed_scenarios, scenarios
 
 CASES = Path(str(resources.files("jobtrends.faults").joinpath("cases")))
 DEFAULT_TIMEOUT_S = 60.0
@@ -106,6 +106,11 @@ def run_process(
     return code, text, rss, seconds
 
 
+def find(name: str) -> Any:
+    """scenarios.NAME or feed_scenarios.NAME; None when neither has it."""
+    return getattr(scenarios, name, None) or getattr(feed_scenarios, name, None)
+
+
 def judge(probe: Probe, code: int | None, output: str, ctx: dict[str, str]) -> list[str]:
     """What went against the case's expectations (empty: it passed)."""
     expect, wrong = probe.expect, []
@@ -123,7 +128,7 @@ def judge(probe: Probe, code: int | None, output: str, ctx: dict[str, str]) -> l
     if expect.get("no_traceback", True) and "Traceback" in output:
         wrong.append("a traceback")
     for check in expect.get("checks", []):
-        problem = getattr(scenarios, f"check_{check}")(ctx)
+        problem = find(f"check_{check}")(ctx)
         if problem:
             wrong.append(problem)
     return wrong
@@ -134,10 +139,10 @@ def replay(probe: Probe) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="jobtrends-fault-") as tmp, ExitStack() as stack:
         ctx = {"work": tmp, "db": str(Path(tmp) / "jobtrends.duckdb")}
         if probe.setup:
-            ctx.update(getattr(scenarios, f"setup_{probe.setup}")(Path(tmp), ctx, stack))
+            ctx.update(find(f"setup_{probe.setup}")(Path(tmp), ctx, stack))
         args = [a.format(**ctx) for a in probe.args]
         env = {k: v.format(**ctx) for k, v in probe.env.items()}
-        runner = getattr(scenarios, f"run_{probe.setup}", None)
+        runner = find(f"run_{probe.setup}")
         if runner is not None:  # a probe that drives its process itself (a kill mid-cycle)
             code, output, rss, seconds = runner(args, env, probe.timeout_s, ctx)
         else:
