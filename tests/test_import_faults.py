@@ -106,3 +106,22 @@ def test_a_run_whose_block_raises_is_closed_as_failed(db_path: Path) -> None:
             "SELECT status, note, entries_seen, finished_at FROM collection_runs"
         ).fetchone()
     assert row is not None and row[:3] == ("failed", "KeyboardInterrupt: ", 7) and row[3] == end
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed_by_the_next(db_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from warehouse.db import open_warehouse
+    from warehouse.runs import recorded_run, start_run
+
+    at = datetime(2024, 5, 1, 12, tzinfo=UTC)
+    with open_warehouse(db_path) as conn:
+        start_run(conn, "import", at)  # the process died before closing it (disk full)
+        start_run(conn, "poll", at)  # another kind: the collector's to judge
+        with recorded_run(conn, "import", at, clock=lambda: at):
+            pass
+    assert runs(db_path) == [
+        ("failed", "interrupted: still running when the next run started"),
+        ("running", None),
+        ("ok", None),
+    ]

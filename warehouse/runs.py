@@ -77,8 +77,16 @@ def recorded_run(
     """A run of `kind` from `started_at` to `clock()` when the block ends, closed with the
     record's status, counters and note, each in its own transaction. When the block raises
     (a bad file, Ctrl-C) the run is closed as 'failed' with the error as its note, so no run
-    is left 'running'; the error then goes on."""
+    is left 'running'; the error then goes on. A run of `kind` still 'running' when the next
+    one starts died with its process (a full disk, SIGKILL: the writer holds the only lock)
+    and is closed as failed first."""
     with transaction(conn):
+        conn.execute(
+            "UPDATE collection_runs SET status = 'failed', finished_at = ?,"
+            " note = 'interrupted: still running when the next run started' "
+            "WHERE kind = ? AND status = 'running'",
+            [started_at, kind],
+        )
         record = RunRecord(start_run(conn, kind, started_at))
     try:
         yield record
