@@ -14,7 +14,6 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "warehouse $(DB) (snapshot, spool/ and reports/ beside it); in another shell: $(BIN)/jobtrends --db $(DB) health"
 	$(BIN)/jobtrends --db $(DB) serve
 
 lint: $(STAMP)

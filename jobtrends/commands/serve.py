@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,12 @@ def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    cli = Path(sys.argv[0])
+    logging.getLogger("jobtrends.service").info(
+        "other commands from another shell: %s --db %s health | feeds | deltas | report",
+        cli if cli.name == "jobtrends" else "jobtrends",
+        app.core.db,
+    )
     service = build_service(
         app.core,
         config,
