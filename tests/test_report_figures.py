@@ -153,10 +153,10 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     writing = table.set_index("category").loc["Writing"]
     assert writing["change, plain median"] == "+5.0% [-2.0, +12.0]"
     assert writing["change, mix fixed"] == "+4.0% [-2.0, +12.0]"
-    assert inputs.read_exposure(tmp_path / "none.csv") is None
+    assert inputs.read_exposure_scores(tmp_path / "none.csv") is None
     path = tmp_path / "exposure.csv"
     path.write_text("category,exposure\nWriting,0.9\nData Entry,0.7\n")
-    exposure = inputs.read_exposure(path)
+    exposure = inputs.read_exposure_scores(path)
     assert exposure is not None
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
     scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
@@ -164,7 +164,7 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     assert list(scatter.data[0].y) == ["Data Entry (0.70)", "Writing (0.90)"]
     honest = pairs.set_index("subject")["honest_pct"]
     assert list(scatter.data[0].x) == [honest["Data Entry"], honest["Writing"]]
-    shipped = inputs.read_exposure()  # analytics/trends/data/exposure.csv, column exposure_score
+    shipped = inputs.read_exposure_scores()  # the shipped table, column exposure_score
     assert shipped is not None and len(shipped) == 12 and shipped["exposure"].between(0, 1).all()
 
 

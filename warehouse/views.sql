@@ -101,6 +101,60 @@ WHERE c.kind = 'ai_skill';
 
 -- ## Operations (issue 7)
 
+-- ## Today's sources (issue 11): engagement, seekers, site labels
+
+-- postings_engagement: one row per posting with how it engages its worker (freelance |
+-- contract | part_time | full_time | internship | unknown, NULL until enriched), the rule
+-- that said so ('source' = the site's job-type field, 'platform', 'text', 'none'), whether it
+-- is a seeker (a person offering work, not a job), and how its category was decided
+-- (category_method 'platform' | 'site' | 'rules' | 'model'). title and description are plain
+-- text (tags stripped, entities decoded: safe to show as text, never HTML); the verbatim HTML
+-- is in raw_entries.summary_html / content_html.
+CREATE VIEW postings_engagement AS
+SELECT p.posting_id, p.source, p.title, p.description, p.platform_category AS site_labels,
+       p.posted_at, p.is_simulated, e.engagement, e.rule AS engagement_rule,
+       coalesce(e.is_seeker, FALSE) AS is_seeker, c.category, c.method AS category_method
+FROM postings p
+LEFT JOIN posting_engagement e USING (posting_id)
+LEFT JOIN posting_categories c USING (posting_id);
+
+-- postings_demand: postings_dated without seekers, with the engagement (NULL until enriched):
+-- what every demand count (daily_counts and what is built on it) is computed from.
+CREATE VIEW postings_demand AS
+SELECT d.*, e.engagement
+FROM postings_dated d
+LEFT JOIN posting_engagement e USING (posting_id)
+WHERE NOT coalesce(e.is_seeker, FALSE);
+
+-- feed_sources: per feed, its postings, their engagement mix (one count per engagement;
+-- untagged = not enriched yet), the share whose category came from the site's own label
+-- (category_method 'site' or 'platform'), seekers, and the latest parse warning (a body that
+-- parsed with a complaint but lost nothing: not a reject).
+CREATE VIEW feed_sources AS
+WITH fp AS (
+    SELECT f.name, p.posting_id FROM feeds f JOIN postings p ON list_contains(p.feeds, f.name)
+)
+SELECT f.name, f.source, f.kind,
+       count(fp.posting_id) AS postings,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'freelance') AS freelance,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'contract') AS contract,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'part_time') AS part_time,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'full_time') AS full_time,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'internship') AS internship,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'unknown') AS unknown,
+       count(fp.posting_id) FILTER (WHERE e.engagement IS NULL) AS untagged,
+       count(fp.posting_id) FILTER (WHERE c.method IN ('site', 'platform'))
+           / nullif(count(fp.posting_id), 0) AS site_label_share,
+       count(fp.posting_id) FILTER (WHERE e.is_seeker) AS seekers,
+       (SELECT l.error_message FROM fetch_log l
+        WHERE l.feed_name = f.name AND l.error_class = 'ParsedWithWarning'
+        ORDER BY l.fetched_at DESC LIMIT 1) AS last_warning
+FROM feeds f
+LEFT JOIN fp ON fp.name = f.name
+LEFT JOIN posting_engagement e ON e.posting_id = fp.posting_id
+LEFT JOIN posting_categories c ON c.posting_id = fp.posting_id
+GROUP BY f.name, f.source, f.kind;
+
 -- ## Documentation in the database (issue 14)
 -- Every view and every column carries a COMMENT, so `duckdb_views()` / `duckdb_columns()`
 -- (and DESCRIBE in any client) say what they hold. A view added above needs its comments here;
@@ -243,3 +297,53 @@ COMMENT ON COLUMN ai_skill_trends.n IS 'Postings that day with the skill.';
 COMMENT ON COLUMN ai_skill_trends.share IS 'n / all postings that day (a fraction).';
 COMMENT ON COLUMN ai_skill_trends.ma_n IS '84-day trailing mean of n (NULL until 84 complete days exist).';
 COMMENT ON COLUMN ai_skill_trends.ma_share IS '84-day trailing mean of share.';
+
+COMMENT ON VIEW postings_engagement IS 'One row per posting: how it engages its worker, whether it is a seeker, and how its category was decided.';
+COMMENT ON COLUMN postings_engagement.posting_id IS 'Stable posting id.';
+COMMENT ON COLUMN postings_engagement.source IS 'The site the posting came from.';
+COMMENT ON COLUMN postings_engagement.title IS 'Plain-text title (tags stripped; show as text, never HTML).';
+COMMENT ON COLUMN postings_engagement.description IS 'Plain-text description (tags stripped; the verbatim HTML is in raw_entries).';
+COMMENT ON COLUMN postings_engagement.site_labels IS 'The site''s own category label(s) (postings.platform_category).';
+COMMENT ON COLUMN postings_engagement.posted_at IS 'The posting''s own date when given (UTC).';
+COMMENT ON COLUMN postings_engagement.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
+COMMENT ON COLUMN postings_engagement.engagement IS 'freelance | contract | part_time | full_time | internship | unknown; NULL until enriched.';
+COMMENT ON COLUMN postings_engagement.engagement_rule IS 'What decided the engagement: source (the site''s job-type field) | platform | text | none.';
+COMMENT ON COLUMN postings_engagement.is_seeker IS 'True for a person offering work (not a job); such postings are left out of demand counts.';
+COMMENT ON COLUMN postings_engagement.category IS 'One of the taxonomy''s categories or Other; NULL until enriched.';
+COMMENT ON COLUMN postings_engagement.category_method IS 'How the category was decided: platform | site | rules | model.';
+
+COMMENT ON VIEW postings_demand IS 'postings_dated without seekers, with the engagement: what every demand count is computed from.';
+COMMENT ON COLUMN postings_demand.posting_id IS 'Stable posting id.';
+COMMENT ON COLUMN postings_demand.dedupe_key IS 'What makes two entries one posting: url:<canonical url> or guid:<source>:<guid>.';
+COMMENT ON COLUMN postings_demand.source IS 'The site the posting came from.';
+COMMENT ON COLUMN postings_demand.canonical_url IS 'The posting URL with tracking parameters removed.';
+COMMENT ON COLUMN postings_demand.title IS 'Posting title (untrusted text).';
+COMMENT ON COLUMN postings_demand.description IS 'Plain-text description (untrusted text).';
+COMMENT ON COLUMN postings_demand.platform_category IS 'The platform''s own category label, when given.';
+COMMENT ON COLUMN postings_demand.posted_at IS 'The posting''s own date when given (UTC).';
+COMMENT ON COLUMN postings_demand.first_seen IS 'When the posting was first stored (UTC).';
+COMMENT ON COLUMN postings_demand.last_seen IS 'When a poll last saw the posting (UTC).';
+COMMENT ON COLUMN postings_demand.times_seen IS 'How many polls saw the posting.';
+COMMENT ON COLUMN postings_demand.feeds IS 'Names of the feeds the posting appeared in.';
+COMMENT ON COLUMN postings_demand.content_hash IS 'Hash of the latest stored version of the entry.';
+COMMENT ON COLUMN postings_demand.first_run_id IS 'collection_runs.run_id that first stored the posting.';
+COMMENT ON COLUMN postings_demand.last_run_id IS 'collection_runs.run_id that last saw the posting.';
+COMMENT ON COLUMN postings_demand.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
+COMMENT ON COLUMN postings_demand.posted_date IS 'UTC calendar date the posting is counted on.';
+COMMENT ON COLUMN postings_demand.engagement IS 'freelance | contract | part_time | full_time | internship | unknown; NULL until enriched.';
+
+COMMENT ON VIEW feed_sources IS 'Per feed: its postings, their engagement mix, the share categorised by the site''s own label, seekers and the latest parse warning.';
+COMMENT ON COLUMN feed_sources.name IS 'Feed name.';
+COMMENT ON COLUMN feed_sources.source IS 'The site the feed belongs to.';
+COMMENT ON COLUMN feed_sources.kind IS 'Feed format.';
+COMMENT ON COLUMN feed_sources.postings IS 'Postings the feed contributed.';
+COMMENT ON COLUMN feed_sources.freelance IS 'Of them, engagement freelance.';
+COMMENT ON COLUMN feed_sources.contract IS 'Of them, engagement contract.';
+COMMENT ON COLUMN feed_sources.part_time IS 'Of them, engagement part_time.';
+COMMENT ON COLUMN feed_sources.full_time IS 'Of them, engagement full_time.';
+COMMENT ON COLUMN feed_sources.internship IS 'Of them, engagement internship.';
+COMMENT ON COLUMN feed_sources.unknown IS 'Of them, engagement unknown.';
+COMMENT ON COLUMN feed_sources.untagged IS 'Of them, not enriched yet.';
+COMMENT ON COLUMN feed_sources.site_label_share IS 'Share (0..1) whose category came from the site''s own label.';
+COMMENT ON COLUMN feed_sources.seekers IS 'Of them, people offering work rather than jobs.';
+COMMENT ON COLUMN feed_sources.last_warning IS 'The latest parse warning (parsed with a complaint, nothing lost).';

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 from jobtrends.commands.progress import make_step_callback, progress_bar
 from warehouse.db import connect
 from warehouse.export import ExportError, write_parquet_export
@@ -33,6 +33,7 @@ from warehouse.snapshot import choose_read_file
     "(date, kind, subject, n, share, ma_n, ma_share[, ma_n_adjusted, ma_share_adjusted]).",
 )
 @click.option("--live", is_flag=True, help="Read the live file even when a snapshot is current.")
+@db_option
 @click.pass_obj
 def export(app: AppContext, target: Path | None, series_dir: Path | None, live: bool) -> None:
     """Write the warehouse as files: --parquet DIR (postings and raw_entries partitioned by

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 import duckdb
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 from jobtrends.commands.tables import echo_table, table_format_options
 
 
@@ -27,6 +27,7 @@ def open_sandboxed(path: str) -> duckdb.DuckDBPyConnection:
 @click.command("query")
 @click.argument("sql")
 @table_format_options
+@db_option
 @click.pass_obj
 def query(app: AppContext, sql: str, fmt: str) -> None:
     """Run SQL against the warehouse (the snapshot when it is current) and print the result.
