@@ -83,7 +83,12 @@ def compute_pay_deltas(
     if pay.empty:
         return pd.DataFrame(rows)
     w = compute_windows(
-        pay["date"].min().date(), as_of, event, window_days=window_days, lag_days=lag_days
+        pay["date"].min().date(),
+        as_of,
+        event,
+        window_days=window_days,
+        lag_days=lag_days,
+        whole_weeks=False,  # pay pools postings; no weekly sums
     )
     if w is None:
         return pd.DataFrame(rows)
