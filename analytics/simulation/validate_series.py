@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from analytics.trends.did import compute_did
@@ -78,4 +79,38 @@ def compute_series_placebos(
                 )
     out = pd.DataFrame(rows)
     out["excludes_zero"] = (out["ci_low_pct"] > 0) | (out["ci_high_pct"] < 0)
+    return out
+
+
+CALIBRATION_QUANTILE = 0.95  # the placebo yardstick: what 95% of no-event estimates stay under
+MIN_CALIBRATION_PLACEBOS = 5  # fewer disjoint placebos than this: no calibration
+
+
+def compute_calibrated(
+    placebos: pd.DataFrame, window_days: int = PLACEBO_WINDOW_DAYS
+) -> pd.DataFrame:
+    """Placebo-calibrated verdicts, leave-one-out per sector and method.
+
+    For each placebo, the other placebos of the same sector whose windows do not overlap it
+    give the yardstick: the interval's half-width becomes the largest of its own, the 95%
+    quantile of their |estimates|, and its own times the 95% quantile of their |t| (|estimate|
+    / half-width). `calibrated_excludes_zero` says whether the estimate still clears it.
+    """
+    out = placebos.copy()
+    out["half"] = (out["ci_high_pct"] - out["ci_low_pct"]) / 2
+    span = pd.Timedelta(days=3 * window_days + PLACEBO_LAG_DAYS)
+    verdicts = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    for _key, group in out.groupby(["sector", "method"]):
+        dates = pd.to_datetime(group["placebo"])
+        for i, row in group.iterrows():
+            others = group[(dates - pd.Timestamp(row["placebo"])).abs() > span]
+            if len(others) < MIN_CALIBRATION_PLACEBOS:
+                continue
+            size = np.quantile(others["estimate_pct"].abs(), CALIBRATION_QUANTILE)
+            ratio = np.quantile(
+                (others["estimate_pct"] / others["half"]).abs(), CALIBRATION_QUANTILE
+            )
+            half = max(float(row["half"]), float(size), float(row["half"]) * float(ratio))
+            verdicts[i] = abs(float(row["estimate_pct"])) > half
+    out["calibrated_excludes_zero"] = verdicts
     return out

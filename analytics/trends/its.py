@@ -54,9 +54,7 @@ def compute_its(n: pd.Series, w: Windows, event: date) -> dict[str, Any]:
     columns = [np.ones(len(t)), t / WEEKS_PER_YEAR, after, after * t / WEEKS_PER_YEAR]
     yearly = 7 * pre_weeks >= YEARLY_PRE_DAYS
     if yearly:
-        day = pd.DatetimeIndex(
-            [pd.Timestamp(w.after_start) + pd.Timedelta(days=7 * v + 3) for v in t]
-        )
+        day = pd.Timestamp(w.after_start) + pd.to_timedelta(7 * t + 3, unit="D")
         doy = 2 * np.pi * day.day_of_year.to_numpy() / 365.25
         for k in range(1, YEARLY_HARMONICS + 1):
             columns += [np.sin(k * doy), np.cos(k * doy)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtr, stdtrit  # Student t cdf/quantile: scipy.stats imports in 5 s
 
 # weekly persistence grid: dense near 1, where intervals are most sensitive to it
 PHI_GRID = np.array(
@@ -47,14 +47,14 @@ class PersistentFit:
 
     def interval(self, i: int, level: float = 0.95) -> tuple[float, float]:
         """Coefficient i's two-sided Student-t interval."""
-        half = float(stats.t.ppf(0.5 + level / 2, max(self.df, 1))) * float(self.bse[i])
+        half = float(stdtrit(max(self.df, 1), 0.5 + level / 2)) * float(self.bse[i])
         return float(self.params[i]) - half, float(self.params[i]) + half
 
     def p_value(self, i: int) -> float:
         """Two-sided p-value of coefficient i = 0."""
         if self.bse[i] == 0:
             return 0.0 if self.params[i] != 0 else 1.0
-        return float(2 * stats.t.sf(abs(self.params[i] / self.bse[i]), max(self.df, 1)))
+        return float(2 * stdtr(max(self.df, 1), -abs(self.params[i] / self.bse[i])))
 
 
 def compute_filtered(

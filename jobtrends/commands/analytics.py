@@ -373,6 +373,7 @@ def _validate_placebo_series(app: AppContext, series: str) -> None:
     from analytics.simulation.validate_series import (
         PLACEBO_LAST,
         PLACEBO_WINDOW_DAYS,
+        compute_calibrated,
         compute_series_placebos,
         read_series_frame,
     )
@@ -382,14 +383,22 @@ def _validate_placebo_series(app: AppContext, series: str) -> None:
         wide = read_series_frame(conn, series)
     if wide.shape[1] < 2:
         raise click.ClickException(f"external series {series!r} has no sectors in {app.core.db}")
-    result = compute_series_placebos(wide)
+    result = compute_calibrated(compute_series_placebos(wide))
     click.echo(
         f"{series}: {wide.shape[1] - 1} sectors, {result['placebo'].nunique()} placebo dates "
         f"before {PLACEBO_LAST}, windows {PLACEBO_WINDOW_DAYS} days a side"
     )
     table = result.groupby("method").agg(
-        cases=("excludes_zero", "size"), excludes_zero=("excludes_zero", "mean")
+        cases=("excludes_zero", "size"),
+        excludes_zero=("excludes_zero", "mean"),
+        calibrated_cases=("calibrated_excludes_zero", "count"),
+        calibrated=("calibrated_excludes_zero", "mean"),
     )
+    for method, r in table.iterrows():
+        click.echo(
+            f"  {method:4} placebo-calibrated (leave-one-out, {int(r.calibrated_cases)} "
+            f"placebos with >= 5 disjoint others): {float(r.calibrated):6.1%} exclude zero"
+        )
     for method, r in table.iterrows():
         click.echo(
             f"  {method:4} {int(r.cases):5d} placebos, {r.excludes_zero:6.1%} of 95% "
