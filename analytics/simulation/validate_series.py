@@ -99,7 +99,7 @@ def compute_calibrated(
     out = placebos.copy()
     out["half"] = (out["ci_high_pct"] - out["ci_low_pct"]) / 2
     span = pd.Timedelta(days=3 * window_days + PLACEBO_LAG_DAYS)
-    verdicts = pd.Series(pd.NA, index=out.index, dtype="boolean")
+    verdicts: dict[object, bool] = {}
     for _key, group in out.groupby(["sector", "method"]):
         dates = pd.to_datetime(group["placebo"])
         for i, row in group.iterrows():
@@ -112,5 +112,5 @@ def compute_calibrated(
             )
             half = max(float(row["half"]), float(size), float(row["half"]) * float(ratio))
             verdicts[i] = abs(float(row["estimate_pct"])) > half
-    out["calibrated_excludes_zero"] = verdicts
+    out["calibrated_excludes_zero"] = pd.Series(verdicts, dtype="boolean").reindex(out.index)
     return out

@@ -24,14 +24,16 @@ def compute_block_days(values: np.ndarray) -> int:
     if len(values) < 3 * MIN_BLOCK_DAYS or np.ptp(values) == 0:
         return min(MIN_BLOCK_DAYS, len(values))
     chosen = float(optimal_block_length(values)["circular"].iloc[0])
-    return int(min(max(MIN_BLOCK_DAYS, np.ceil(chosen)), len(values) // 3))
+    return int(max(MIN_BLOCK_DAYS, np.ceil(chosen)))
 
 
 def compute_block_bootstrap_ratio(
     before: np.ndarray, after: np.ndarray, rng: np.random.Generator
 ) -> tuple[float, float, int]:
     """95% percentile interval (percent) of mean(after)/mean(before) - 1 and the block used."""
-    block = max(compute_block_days(before), compute_block_days(after))
+    # one selection on both windows (each minus its mean, so a level shift is not persistence)
+    block = compute_block_days(np.concatenate([before - before.mean(), after - after.mean()]))
+    block = min(block, len(before) // 3 or 1, len(after) // 3 or 1)
     draws = []
     for values in (before, after):
         length = len(values)
