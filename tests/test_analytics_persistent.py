@@ -40,3 +40,23 @@ def test_interval_widens_with_persistence_and_covers() -> None:
         low, high = fit.interval(1)
         widths[phi] = high - low
     assert widths[0.95] > 2 * widths[0.0]
+
+
+def test_generators_draw_persistent_noise_with_the_stated_spread() -> None:
+    import dataclasses
+    from datetime import date
+
+    from analytics.simulation.counts import compute_ar1_noise
+    from analytics.simulation.plan import compute_expected, read_plan
+
+    noise = compute_ar1_noise(20_000, 0.97, 0.05, np.random.default_rng(1), 2)
+    assert noise.std() == pytest.approx(0.05, rel=0.15)
+    assert np.corrcoef(noise[1:, 0], noise[:-1, 0])[0, 1] == pytest.approx(0.97, abs=0.01)
+    for persistence, low, high in ((0.97, 0.9, 1.0), (0.0, -0.1, 0.1)):
+        plan = dataclasses.replace(read_plan(), noise_persistence=persistence, effects=())
+        _days, rates = compute_expected(
+            date(2022, 1, 1), date(2023, 12, 31), plan, 1_000_000, np.random.default_rng(2)
+        )
+        relative = np.log(rates[:, 0] / rates[:, 1])  # the calendar cancels between streams
+        lag1 = np.corrcoef(relative[1:], relative[:-1])[0, 1]
+        assert low < lag1 < high, persistence

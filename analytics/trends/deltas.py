@@ -182,7 +182,7 @@ def compute_control(ctx: EventContext, subject: tuple[str, str]) -> tuple[pd.Ser
     if controls:
         return control_total(ctx.wide, controls), "controls: " + ", ".join(controls)
     total = ctx.wide[("all", "all")]
-    return total - ctx.wide[subject], f"control: {ALL_OTHER_POSTINGS}"
+    return total - ctx.wide[subject], f"controls: {ALL_OTHER_POSTINGS}"  # the report reads it
 
 
 def compute_did_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
