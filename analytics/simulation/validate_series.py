@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.trends.did import compute_did
+from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its
-from analytics.trends.windows import CHATGPT_LAUNCH, compute_windows
+from analytics.trends.windows import compute_windows
 
 PLACEBO_STEP_DAYS = 28  # four weeks between placebo dates
 PLACEBO_LAST = date(2022, 6, 1)  # placebo dates before 2022-06 (the yardstick)

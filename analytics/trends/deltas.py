@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.trends.bootstrap import compute_window
 from analytics.trends.did import compute_did
+from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its, compute_its_placebos
 from analytics.trends.series import MOVING_AVERAGE_DAYS
 from analytics.trends.significance import (
@@ -30,7 +31,6 @@ from analytics.trends.significance import (
 )
 from analytics.trends.windows import (
     BASE_FLOOR_POSTINGS,
-    CHATGPT_LAUNCH,
     DELTA_LAG_DAYS,
     DELTA_WINDOW_DAYS,
     Windows,
