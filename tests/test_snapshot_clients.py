@@ -97,7 +97,7 @@ def test_duckdb_cli_1x_opens_the_snapshot_and_every_view(snapshot: Path) -> None
     lines = done.stdout.strip().splitlines()
     assert lines[0] == str(postings[0])
     assert [line.split(",")[0] for line in lines[1:-1]] == views
-    assert lines[-1] == "comments,18"  # the views' COMMENTs travel with the snapshot
+    assert lines[-1] == "comments,20"  # the views' COMMENTs travel with the snapshot
 
 
 def test_polars_and_duckdb_python_read_the_snapshot(snapshot: Path) -> None:

@@ -264,6 +264,8 @@ COMMENT ON COLUMN event_deltas.meaningful IS 'False when the before-window base 
 COMMENT ON COLUMN event_deltas.descriptive IS 'True for a statistic that describes, with no interval and no controls (ma_endpoints).';
 COMMENT ON COLUMN event_deltas.note IS 'Controls used (did), why not meaningful, or other caveats.';
 COMMENT ON COLUMN event_deltas.computed_at IS 'When analyze wrote the row (UTC).';
+COMMENT ON COLUMN event_deltas.p_value IS 'Two-sided p-value of the estimate (NULL where there is no interval).';
+COMMENT ON COLUMN event_deltas.q_value IS 'Benjamini-Hochberg q-value across the subjects of one (event_date, as_of, method); significant means q_value < 0.05.';
 
 COMMENT ON VIEW event_study IS 'Monthly (30-day) DiD coefficients relative to the month before the event: flat pre-event months mean parallel pre-trends.';
 COMMENT ON COLUMN event_study.event_date IS 'The event.';
