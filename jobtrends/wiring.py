@@ -14,7 +14,7 @@ import duckdb
 from analytics.tagging.enrich import enrich_postings
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
-from collector.cycle import run_cycle
+from collector.cycle import CycleOptions, run_cycle
 from collector.feeds import FeedSpec
 from dashboards.report import write_weekly_report
 from jobtrends.config import CoreConfig, ServiceConfig
@@ -25,15 +25,12 @@ def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
     """One collection cycle; the snapshot is published after the enrich/analyze steps."""
 
     def collect(now: datetime) -> str:
-        summary = run_cycle(
-            core.db,
-            core.spool_dir,
-            specs,
-            now,
+        options = CycleOptions(
             snapshot=False,
             memory_limit=core.collect_memory_limit,
             retry_memory_limit=core.memory_limit,
         )
+        summary = run_cycle(core.db, specs, now, options)
         return summary.render()
 
     return collect

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import duckdb
+
+# What one poll did (fetch_log.outcome): an answer (ok, not_modified), a retryable failure
+# (retry), a terminal one (failed) or a feed that is gone (404/410: never polled again).
+Outcome = Literal["ok", "not_modified", "retry", "failed", "gone"]
+ANSWERED: tuple[Outcome, ...] = ("ok", "not_modified")
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class FetchOutcome:
     feed_name: str
     fetched_at: datetime
     url: str
-    outcome: str  # ok | not_modified | retry | failed | gone | skipped
+    outcome: Outcome
     http_status: int | None = None
     bytes: int | None = None
     duration_ms: float | None = None
@@ -93,8 +99,11 @@ def read_due_feeds(
     return found
 
 
-def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOutcome) -> None:
-    """One fetch_log row, and the feed's health, validators and next poll time."""
+def save_fetch_outcome(
+    conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOutcome, *, update_feed: bool = True
+) -> None:
+    """One fetch_log row, and (`update_feed`) the feed's health, validators and next poll time
+    (a recorded file is logged like a poll but is no feed of the list)."""
     conn.execute(
         "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -112,7 +121,9 @@ def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOut
             o.error_message,
         ],
     )
-    success = o.outcome in ("ok", "not_modified")
+    if not update_feed:
+        return
+    success = o.outcome in ANSWERED
     health = {"ok": "ok", "not_modified": "ok", "gone": "gone"}.get(o.outcome, "failing")
     error = None if success else f"{o.error_class}: {o.error_message}"
     conn.execute(

@@ -100,3 +100,33 @@ WHERE c.kind = 'ai_skill';
 -- ## Reports (issue 6)
 
 -- ## Operations (issue 7)
+
+-- ## Collector: run counters (issue 15)
+
+-- run_counts: one row per collection run, its counters derived from what it stored: feeds by
+-- outcome and entries seen from its fetch_log rows, postings_new = postings it stored first,
+-- rejects = its rejects rows. A run that logs no fetch (import, simulate) keeps the
+-- entries_seen it recorded. The collector copies these into collection_runs when a run closes.
+CREATE VIEW run_counts AS
+SELECT r.run_id, r.kind, r.status,
+       coalesce(f.feeds_ok, 0) AS feeds_ok,
+       coalesce(f.feeds_not_modified, 0) AS feeds_not_modified,
+       coalesce(f.feeds_failed, 0) AS feeds_failed,
+       coalesce(f.feeds_gone, 0) AS feeds_gone,
+       coalesce(f.entries_seen, r.entries_seen) AS entries_seen,
+       coalesce(p.postings_new, 0) AS postings_new,
+       coalesce(j.rejects, 0) AS rejects
+FROM collection_runs r
+LEFT JOIN (
+    SELECT run_id,
+           count(*) FILTER (WHERE outcome = 'ok') AS feeds_ok,
+           count(*) FILTER (WHERE outcome = 'not_modified') AS feeds_not_modified,
+           count(*) FILTER (WHERE outcome IN ('retry', 'failed')) AS feeds_failed,
+           count(*) FILTER (WHERE outcome = 'gone') AS feeds_gone,
+           sum(entries_seen) AS entries_seen
+    FROM fetch_log GROUP BY run_id
+) f USING (run_id)
+LEFT JOIN (
+    SELECT first_run_id AS run_id, count(*) AS postings_new FROM postings GROUP BY first_run_id
+) p USING (run_id)
+LEFT JOIN (SELECT run_id, count(*) AS rejects FROM rejects GROUP BY run_id) j USING (run_id);

@@ -61,30 +61,18 @@ def collect(
 
     Prints the summary: feeds ok / not modified / failed / gone, entries seen, new postings.
     """
-    from collector.cycle import run_cycle, store_spool, write_file_spool
+    from collector.cycle import CycleOptions, collect_files, run_cycle
 
     db_path = db or app.core.db
-    spool = db_path.parent / "spool"
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)
+    options = CycleOptions(
+        memory_limit=app.core.collect_memory_limit, retry_memory_limit=app.core.memory_limit
+    )
     if files:
-        write_file_spool(spool, files, now, source)
-        summary = store_spool(
-            db_path,
-            spool,
-            now,
-            memory_limit=app.core.collect_memory_limit,
-            retry_memory_limit=app.core.memory_limit,
-        )
+        summary = collect_files(db_path, files, now, source, options)
     elif once:
-        summary = run_cycle(
-            db_path,
-            spool,
-            feed_specs(app, feeds),
-            now,
-            memory_limit=app.core.collect_memory_limit,
-            retry_memory_limit=app.core.memory_limit,
-        )
+        summary = run_cycle(db_path, feed_specs(app, feeds), now, options)
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
     click.echo(f"{db_path}: runs {summary.runs} {summary.render()}")
