@@ -17,18 +17,27 @@ from pathlib import Path
 import duckdb
 
 from collector.feeds import FeedSpec
-from collector.fetch import READ_TIMEOUT_S
+from collector.fetch import READ_TIMEOUT_S, arrival_time
 from collector.fetch_window import fetch_feeds
 from collector.page import FeedPage, parse_file_page, parse_page
-from collector.save import SavePage, save_page, save_page_committed, save_run_closed
+from collector.save import (
+    SavePage,
+    save_page,
+    save_page_committed,
+    save_run_closed,
+    save_run_failed,
+)
 from warehouse.db import LOCK_WAIT_SECONDS, open_warehouse, transaction
 from warehouse.feed_state import read_due_feeds, save_feed_specs
 from warehouse.runs import RUN_COUNTERS, read_run_counts, start_run
-from warehouse.snapshot import publish_snapshot
+from warehouse.snapshot import publish_snapshot, remove_dead_snapshot_temps
+from warehouse.temp_files import remove_dead_temp_files
 
 # DuckDB threads on the cycle's connection: a page is one feed's 1,000 entries at most, too
 # small for more threads to pay for their coordination on 2 cores.
 SAVE_THREADS = 1
+LEGACY_SPOOL_DIR = "spool"  # beside the warehouse, in versions before 2026-12-01
+LEGACY_SPOOL_SUFFIX = ".batch.arrow"
 
 
 @dataclass
@@ -62,11 +71,20 @@ class CycleOptions:
     retry_memory_limit: str | None = None  # a page that needs more is saved again under this
 
 
+def remove_dead_temp_files_of(db_path: Path) -> list[Path]:
+    """What killed processes left beside the warehouse: half-written snapshots, and the
+    spool's temp parts of collector versions that had a spool."""
+    spool = remove_dead_temp_files(db_path.parent / LEGACY_SPOOL_DIR, (LEGACY_SPOOL_SUFFIX,))
+    return remove_dead_snapshot_temps(db_path) + spool
+
+
 @contextmanager
 def open_cycle_warehouse(
     db_path: Path, options: CycleOptions
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The cycle's one connection: waits for the lock, capped, SAVE_THREADS threads."""
+    """The cycle's one connection: waits for the lock, capped, SAVE_THREADS threads. Removes
+    dead processes' temp files first (the next start after a crash)."""
+    remove_dead_temp_files_of(db_path)
     with open_warehouse(
         db_path, wait_seconds=options.wait_seconds, memory_limit=options.memory_limit
     ) as conn:
@@ -77,10 +95,12 @@ def open_cycle_warehouse(
 def save_pages(
     conn: duckdb.DuckDBPyConnection, db_path: Path, kind: str, started_at: datetime,
     pages: Iterable[FeedPage], options: CycleOptions, save: SavePage = save_page,
+    cycle_start: float | None = None,
 ) -> CycleSummary:  # fmt: skip
     """Save `pages` as one run of `kind`, a transaction per page, as they come; close the run
     and publish the snapshot. `save` is where a page's rows go (the warehouse by default).
-    No page, no run."""
+    No page, no run. `started_at` is the time at monotonic `cycle_start` (default: now)."""
+    cycle_start = time.monotonic() if cycle_start is None else cycle_start
     summary = CycleSummary()
     memory = (options.memory_limit, options.retry_memory_limit)
     run_id: int | None = None
@@ -95,12 +115,16 @@ def save_pages(
         if run_id is None:
             with transaction(conn):
                 run_id = start_run(conn, kind, started_at)
-        save_page_committed(conn, run_id, page, memory=memory, save=save)
+        try:
+            save_page_committed(conn, run_id, page, memory=memory, save=save)
+        except BaseException as exc:
+            save_run_failed(conn, run_id, arrival_time(started_at, cycle_start), exc)
+            raise
         summary.save_seconds += time.monotonic() - begin
     if run_id is None:
         return summary
     begin = time.monotonic()
-    save_run_closed(conn, run_id, started_at)
+    save_run_closed(conn, run_id, arrival_time(started_at, cycle_start))
     if options.snapshot:
         publish_snapshot(conn, db_path)
     summary.runs = [run_id]
@@ -116,15 +140,17 @@ def run_cycle(
     options: CycleOptions = CycleOptions(),
     save: SavePage = save_page,
 ) -> CycleSummary:
-    """Poll every due feed of `specs` once: fetch, parse, save (a transaction per feed)."""
+    """Poll every due feed of `specs` once: fetch, parse, save (a transaction per feed).
+    `now` is the cycle's start; each poll's time is when its response arrived."""
+    cycle_start = time.monotonic()
     with open_cycle_warehouse(db_path, options) as conn:
         with transaction(conn):
             save_feed_specs(conn, [(s.name, s.url, s.kind, s.source, s.min_interval_s,
                                     s.enabled) for s in specs], now)  # fmt: skip
         due = read_due_feeds(conn, now, [s.name for s in specs])
-        fetched = fetch_feeds(due, now, timeout_s=options.timeout_s)
+        fetched = fetch_feeds(due, now, timeout_s=options.timeout_s, cycle_start=cycle_start)
         pages = (parse_page(result) for result in fetched)
-        return save_pages(conn, db_path, "poll", now, pages, options, save)
+        return save_pages(conn, db_path, "poll", now, pages, options, save, cycle_start)
 
 
 def collect_files(

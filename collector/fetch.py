@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 import httpx
@@ -23,6 +23,7 @@ CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 20.0
 TOTAL_TIMEOUT_FACTOR = 3  # a body trickling in slower than 3 read timeouts in all is a timeout
 GONE_STATUSES = (404, 410)
+PERMANENT_REDIRECTS = (301, 308)
 RETRY_AFTER_STATUSES = (429, 503)
 
 
@@ -70,6 +71,7 @@ class FetchResult:
     error_class: str | None = None
     error_message: str | None = None
     retry_after_s: float | None = None
+    moved_to: str | None = None  # where permanent redirects (301/308) led, if any
 
 
 def read_timeout_s(client: httpx.Client) -> float:
@@ -86,6 +88,31 @@ def _conditional_headers(feed: FeedRow) -> dict[str, str]:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     return headers
+
+
+def arrival_time(cycle_now: datetime, cycle_start: float) -> datetime:
+    """The wall-clock time now, from the cycle's `cycle_now` (taken at monotonic time
+    `cycle_start`) and the monotonic time since: the one clock stays the composition root's."""
+    return cycle_now + timedelta(seconds=time.monotonic() - cycle_start)
+
+
+def total_deadline_s(client: httpx.Client) -> float:
+    """Seconds one poll may take in all (TOTAL_TIMEOUT_FACTOR read timeouts)."""
+    return TOTAL_TIMEOUT_FACTOR * read_timeout_s(client)
+
+
+def _permanent_url(response: httpx.Response) -> str | None:
+    """Where a chain of permanent redirects (301/308) from the feed's URL ended, else None:
+    the list's URL stays, and the poll goes there directly next time."""
+    if not response.history:
+        return None
+    urls = [r.url for r in response.history[1:]] + [response.url]
+    moved: str | None = None
+    for hop, next_url in zip(response.history, urls, strict=True):
+        if hop.status_code not in PERMANENT_REDIRECTS:
+            break
+        moved = str(next_url)
+    return moved
 
 
 def _check_status(response: httpx.Response, now: datetime) -> None:
@@ -118,21 +145,32 @@ def _read_body(response: httpx.Response, max_bytes: int, deadline: float, start:
 
 
 def fetch_feed(
-    client: httpx.Client, feed: FeedRow, now: datetime, max_bytes: int = MAX_BODY_BYTES
+    client: httpx.Client,
+    feed: FeedRow,
+    now: datetime,
+    max_bytes: int = MAX_BODY_BYTES,
+    cycle_start: float | None = None,
 ) -> FetchResult:
-    """Poll one feed; never raises for network or HTTP trouble (it is in the result)."""
+    """Poll one feed; never raises for network or HTTP trouble (it is in the result).
+
+    `now` is the cycle's time at monotonic `cycle_start` (default: this call's start): the
+    result's fetched_at, from which Retry-After and the next poll are counted, is when the
+    response arrived, not when the cycle began."""
     start = time.monotonic()
+    cycle_start = start if cycle_start is None else cycle_start
     result = FetchResult(feed=feed, fetched_at=now, outcome="failed")
     try:
         try:
             with client.stream("GET", feed.url, headers=_conditional_headers(feed)) as response:
+                arrived = arrival_time(now, cycle_start)
                 result.status = response.status_code
                 result.headers = {k.lower(): v for k, v in response.headers.items()}
+                result.moved_to = _permanent_url(response)
                 if response.status_code == 304:
                     result.outcome = "not_modified"
                 else:
-                    _check_status(response, now)
-                    deadline = start + TOTAL_TIMEOUT_FACTOR * read_timeout_s(client)
+                    _check_status(response, arrived)
+                    deadline = start + total_deadline_s(client)
                     result.body = _read_body(response, max_bytes, deadline, start)
                     result.outcome = "ok"
         except httpx.TimeoutException as exc:
@@ -144,6 +182,7 @@ def fetch_feed(
         result.error_class = exc.error_class
         result.error_message = str(exc)
         result.retry_after_s = exc.retry_after_s
+    result.fetched_at = arrival_time(now, cycle_start)
     result.duration_ms = (time.monotonic() - start) * 1000.0
     return result
 

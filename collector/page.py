@@ -83,6 +83,7 @@ def parse_page(result: FetchResult) -> FeedPage:
         error_message=(error_message or "")[:ERROR_MESSAGE_MAX_CHARS] or None,
         etag=result.headers.get("etag"),
         last_modified=result.headers.get("last-modified"),
+        moved_to=result.moved_to,
         next_poll_at=compute_next_poll(
             outcome, result.fetched_at, feed.min_interval_s, feed.consecutive_failures,
             result.retry_after_s,

@@ -19,6 +19,7 @@ from warehouse.postings import save_entries, save_reject
 from warehouse.runs import finish_run, read_run_counts
 
 log = logging.getLogger("collector.save")
+ERROR_NOTE_MAX_CHARS = 500
 
 # (conn, run_id, page) -> None, inside the page's transaction: where a page's rows go
 SavePage = Callable[[duckdb.DuckDBPyConnection, int, FeedPage], None]
@@ -96,3 +97,19 @@ def save_run_closed(conn: duckdb.DuckDBPyConnection, run_id: int, finished_at: d
         )
         status, note = compute_run_status(counts, errors)
         finish_run(conn, run_id, finished_at=finished_at, status=status, counts=counts, note=note)
+
+
+def save_run_failed(
+    conn: duckdb.DuckDBPyConnection, run_id: int, finished_at: datetime, error: BaseException
+) -> None:
+    """Close run `run_id` as failed by `error` (a page that could not be saved), so no run is
+    left 'running'; the pages it saved stay. Best effort: if the warehouse refuses this too
+    (the disk is full), the error that stopped the run is what the caller raises."""
+    note = f"stopped: {type(error).__name__}: {error}"[:ERROR_NOTE_MAX_CHARS]
+    try:
+        with transaction(conn):
+            counts = read_run_counts(conn, run_id)
+            finish_run(conn, run_id, finished_at=finished_at, status="failed", counts=counts,
+                       note=note)  # fmt: skip
+    except duckdb.Error:
+        log.warning("run %d could not be closed after %s", run_id, note, exc_info=True)

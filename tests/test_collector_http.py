@@ -40,7 +40,10 @@ def test_hostile_feeds_keep_going_with_right_health(db_path: Path, tmp_path: Pat
         assert h["upwork"][0] == "ok" and h["upwork"][4] == '"upwork-v1"'
         assert h["slow"][0] == "failing" and "Timeout" in h["slow"][3]
         assert h["ratelimited"][0] == "failing"
-        assert h["ratelimited"][2] == T0 + timedelta(seconds=120)  # Retry-After honoured
+        arrived = scalar(
+            db_path, "SELECT fetched_at FROM fetch_log WHERE feed_name = 'ratelimited'"
+        )
+        assert h["ratelimited"][2] == arrived + timedelta(seconds=120)  # Retry-After honoured
         assert h["error"][0] == "failing" and h["error"][2] > T0 + timedelta(minutes=4)
         assert h["gone"][0] == "gone" and h["gone"][2] is None
         assert h["missing"][0] == "gone"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.temp_files import remove_dead_temp_files
+
 
 def snapshot_path_for(db_path: str | Path) -> Path:
     """data/jobtrends.duckdb -> data/jobtrends.snapshot.duckdb"""
@@ -41,6 +43,13 @@ def publish_snapshot(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def remove_dead_snapshot_temps(db_path: str | Path) -> list[Path]:
+    """Remove the half-written snapshot copies (`.<snapshot>.<pid>.tmp`) of processes that
+    died while publishing (a SIGKILL skips publish_snapshot's own clean-up)."""
+    target = snapshot_path_for(db_path)
+    return remove_dead_temp_files(target.parent, (target.name,))
 
 
 def freshest_readable(db_path: str | Path) -> Path:
