@@ -105,22 +105,23 @@ def save_pages(
     memory = (options.memory_limit, options.retry_memory_limit)
     run_id: int | None = None
     pages = iter(pages)
-    while True:
-        begin = time.monotonic()
-        page = next(pages, None)  # fetching and parsing happen here, one page at a time
-        summary.fetch_seconds += time.monotonic() - begin
-        if page is None:
-            break
-        begin = time.monotonic()
-        if run_id is None:
-            with transaction(conn):
-                run_id = start_run(conn, kind, started_at)
-        try:
+    try:
+        while True:
+            begin = time.monotonic()
+            page = next(pages, None)  # fetching and parsing happen here, one page at a time
+            summary.fetch_seconds += time.monotonic() - begin
+            if page is None:
+                break
+            begin = time.monotonic()
+            if run_id is None:
+                with transaction(conn):
+                    run_id = start_run(conn, kind, started_at)
             save_page_committed(conn, run_id, page, memory=memory, save=save)
-        except BaseException as exc:
+            summary.save_seconds += time.monotonic() - begin
+    except BaseException as exc:  # a page that cannot be read or saved: no run left running
+        if run_id is not None:
             save_run_failed(conn, run_id, arrival_time(started_at, cycle_start), exc)
-            raise
-        summary.save_seconds += time.monotonic() - begin
+        raise
     if run_id is None:
         return summary
     begin = time.monotonic()

@@ -13,7 +13,7 @@ from collector.cycle import CycleOptions, collect_files
 from jobtrends.commands.bench_collect import render_page
 from tests.conftest import T0
 
-ENTRIES = 3000  # one page; under 16MB DuckDB runs out of memory saving it
+ENTRIES = 10000  # one page; under 16MB DuckDB runs out of memory saving it
 
 
 def test_a_page_that_runs_out_of_memory_is_saved_under_the_larger_cap(
