@@ -80,8 +80,9 @@ def connect(
                             "for it", path, render_lock_holder(exc), wait_seconds)  # fmt: skip
             if waited >= wait_seconds:
                 raise WarehouseLocked(
-                    f"{path} is held by {render_lock_holder(exc)}: gave up after waiting "
-                    f"{waited:.0f}s (a reader on the live file? readers belong on the snapshot)"
+                    f"{path} is locked by another process, {render_lock_holder(exc)}: gave up "
+                    f"after waiting {waited:.0f}s (a reader on the live file? readers belong on "
+                    "the snapshot)"
                 ) from exc
             sleep(delay)
             waited += delay
