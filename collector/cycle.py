@@ -69,6 +69,7 @@ class CycleOptions:
     wait_seconds: float = LOCK_WAIT_SECONDS  # for another process's lock on the file
     memory_limit: str | None = None  # DuckDB's cap on the cycle's connection
     retry_memory_limit: str | None = None  # a page that needs more is saved again under this
+    contact: str = ""  # goes into the User-Agent (an address a site can write to)
 
 
 def remove_dead_temp_files_of(db_path: Path) -> list[Path]:
@@ -149,7 +150,8 @@ def run_cycle(
             save_feed_specs(conn, [(s.name, s.url, s.kind, s.source, s.min_interval_s,
                                     s.enabled) for s in specs], now)  # fmt: skip
         due = read_due_feeds(conn, now, [s.name for s in specs])
-        fetched = fetch_feeds(due, now, timeout_s=options.timeout_s, cycle_start=cycle_start)
+        fetched = fetch_feeds(due, now, timeout_s=options.timeout_s, cycle_start=cycle_start,
+                              contact=options.contact)  # fmt: skip
         pages = (parse_page(result) for result in fetched)
         return save_pages(conn, db_path, "poll", now, pages, options, save, cycle_start)
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 import httpx
 
 from collector.schedule import parse_retry_after
+from collector.sources import fetch_feed_url
 from warehouse.feed_state import FeedRow, Outcome
 
 USER_AGENT = "jobtrends/0.1 (job-trend research collector; polls each feed at its documented limit)"
@@ -161,7 +162,12 @@ def fetch_feed(
     result = FetchResult(feed=feed, fetched_at=now, outcome="failed")
     try:
         try:
-            with client.stream("GET", feed.url, headers=_conditional_headers(feed)) as response:
+            url = fetch_feed_url(client, feed.kind, feed.url)  # the same URL but for hn-algolia
+            if url is None:
+                raise RetryableFetchError(
+                    "Unavailable", "no current URL (no thread with that title yet)"
+                )
+            with client.stream("GET", url, headers=_conditional_headers(feed)) as response:
                 arrived = arrival_time(now, cycle_start)
                 result.status = response.status_code
                 result.headers = {k.lower(): v for k, v in response.headers.items()}
@@ -187,10 +193,16 @@ def fetch_feed(
     return result
 
 
-def make_client(timeout_s: float = READ_TIMEOUT_S) -> httpx.Client:
+def render_user_agent(contact: str = "") -> str:
+    """USER_AGENT, with "; contact: <contact>" inside its comment when a contact is given."""
+    contact = " ".join(contact.split())
+    return USER_AGENT[:-1] + f"; contact: {contact})" if contact else USER_AGENT
+
+
+def make_client(timeout_s: float = READ_TIMEOUT_S, contact: str = "") -> httpx.Client:
     """An httpx client with our User-Agent, redirects, gzip (httpx default) and timeouts."""
     return httpx.Client(
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": render_user_agent(contact)},
         follow_redirects=True,
         max_redirects=5,
         timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),

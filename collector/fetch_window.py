@@ -61,10 +61,12 @@ def fetch_feeds(
     max_bytes: int = MAX_BODY_BYTES,
     concurrency: int = MAX_CONCURRENT_FETCHES,
     cycle_start: float | None = None,
+    contact: str = "",
 ) -> Iterator[FetchResult]:
     """Poll `feeds`, yielding each result as it completes, so the caller parses and saves one
     body at a time while the next polls are in flight (at most `concurrency + 1` bodies in
-    memory). `now` is the cycle's time at monotonic `cycle_start` (default: this call)."""
+    memory). `now` is the cycle's time at monotonic `cycle_start` (default: this call);
+    `contact` goes into the User-Agent."""
     if not feeds:
         return
     cycle_start = time.monotonic() if cycle_start is None else cycle_start
@@ -72,7 +74,7 @@ def fetch_feeds(
     todo = deque(feeds)
     in_flight: dict[int, tuple[FeedRow, float]] = {}  # poll id -> (feed, monotonic start)
     ids = itertools.count()
-    with make_client(timeout_s) as client:
+    with make_client(timeout_s, contact) as client:
         deadline_s = total_deadline_s(client) + DEADLINE_GRACE_S
         while todo or in_flight:
             while todo and len(in_flight) < concurrency:

@@ -1,31 +1,25 @@
 """The parse step: one fetched response (or one recorded file) -> a FeedPage, the unit the
 save step commits in one transaction: its entries, its fetch_log row, and its problems.
 
-Parsers are chosen by the feed's kind (feeds.toml `kind`), so a new source format plugs in
-as one more entry in BODY_PARSERS: (body, feed name, source, response headers) -> ParsedFeed.
+Parsers are chosen by the feed's kind (feeds.toml `kind`): collector/sources/ holds them,
+one per kind, (body, feed name, source, response headers) -> ParsedFeed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from collector.entries import ParsedFeed, parse_feed_bytes
+from collector.entries import parse_feed_bytes
 from collector.fetch import FetchResult
 from collector.schedule import compute_next_poll
+from collector.sources import parse_source_bytes
 from warehouse.feed_state import FetchOutcome
 from warehouse.postings import EntryRecord
 
-BodyParser = Callable[[bytes, str, str, Mapping[str, str]], ParsedFeed]
-BODY_PARSERS: dict[str, BodyParser] = {
-    "rss": parse_feed_bytes,
-    "atom": parse_feed_bytes,
-    "upwork-rss": parse_feed_bytes,
-}
 ERROR_MESSAGE_MAX_CHARS = 1000
 
 
@@ -48,12 +42,6 @@ class FeedPage:
     polled: bool = True  # False: a recorded file, which is no feed of the list
 
 
-def parse_body(kind: str, body: bytes, feed_name: str, source: str,
-               headers: Mapping[str, str]) -> ParsedFeed:  # fmt: skip
-    """The entries of one body, by the parser for feed kind `kind` (RSS/Atom by default)."""
-    return BODY_PARSERS.get(kind, parse_feed_bytes)(body, feed_name, source, headers)
-
-
 def parse_page(result: FetchResult) -> FeedPage:
     """A fetched result as a page: entries (when a body came), the fetch outcome with the
     next poll time, and a parse problem as a reject (pure)."""
@@ -61,13 +49,19 @@ def parse_page(result: FetchResult) -> FeedPage:
     feed = result.feed
     entries: list[EntryRecord] = []
     problems: list[Problem] = []
+    interval_s = feed.min_interval_s
     if result.outcome == "ok":
-        parsed = parse_body(feed.kind, result.body, feed.name, feed.source, result.headers)
+        parsed = parse_source_bytes(feed.kind, result.body, feed.name, feed.source,
+                                    result.headers)  # fmt: skip
+        # the feed's own <ttl>/sy:updatePeriod, when it asks for fewer polls than the list
+        interval_s = max(interval_s, parsed.declared_interval_s or 0)
         entries = parsed.entries
         if parsed.fatal:
             outcome, error_class, error_message = "failed", "NotAFeed", parsed.problem
         elif parsed.problem:
             error_class, error_message = "Malformed XML", parsed.problem
+        elif parsed.warning:  # nothing lost: shown in feed health, not a reject
+            error_class, error_message = "ParsedWithWarning", parsed.warning
         if parsed.problem:
             problems.append(Problem(feed.name, "parse", parsed.problem))
     record = FetchOutcome(
@@ -85,7 +79,7 @@ def parse_page(result: FetchResult) -> FeedPage:
         last_modified=result.headers.get("last-modified"),
         moved_to=result.moved_to,
         next_poll_at=compute_next_poll(
-            outcome, result.fetched_at, feed.min_interval_s, feed.consecutive_failures,
+            outcome, result.fetched_at, interval_s, feed.consecutive_failures,
             result.retry_after_s,
         ),
     )  # fmt: skip

@@ -1,0 +1,165 @@
+"""The collector benchmark behind `jobtrends bench collect`: end-to-end throughput against a
+local server, beside feedparser alone on the same bytes (prints numbers; not a test)."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+ITEMS_PER_FEED = 1000  # one page: real job feeds carry 10-100 items; bodies stay ~1.5 MB
+ITEM_TEMPLATE = (
+    "<item><title><![CDATA[Generated job {i} - Upwork]]></title>"
+    "<link>https://www.upwork.com/jobs/Generated-job_%7E{i:016x}?source=rss</link>"
+    "<description><![CDATA[We need a data analyst for dashboard work number {i}.<br />"
+    "Clean the data, build the model and publish the report.<br /><br />"
+    "<b>Hourly Range</b>: $15.00-$30.00\n<br /><b>Posted On</b>: {posted} UTC<br />"
+    "<b>Category</b>: Data Visualization<br /><b>Skills</b>:Microsoft Power BI, SQL<br />"
+    '<b>Country</b>: United States\n<br /><a href="https://www.upwork.com/jobs/x">'
+    "click to apply</a>]]></description>"
+    "<guid>https://www.upwork.com/jobs/Generated-job_%7E{i:016x}?source=rss</guid>"
+    "<pubDate>{pub}</pubDate></item>"
+)
+
+
+WARMUP_PATH = "/warmup.rss"
+
+
+def render_page(start: int, count: int, t0: datetime) -> bytes:
+    """An RSS 2.0 body with items start..start+count-1, Upwork-shaped."""
+    items = []
+    for i in range(start, start + count):
+        at = t0 - timedelta(minutes=i)
+        items.append(
+            ITEM_TEMPLATE.format(
+                i=i,
+                posted=at.strftime("%B %d, %Y %H:%M"),
+                pub=at.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            )
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        "<title>bench</title><link>https://example.com</link>" + "".join(items) + "</channel></rss>"
+    ).encode()
+
+
+def serve_pages(n_items: int, t0: datetime, port_out: Connection) -> None:
+    """The bench's feed server (run in a child process, so its CPU and memory are not the
+    collector's): /p<k>.rss is page k of the N generated items, all rendered up front; sends
+    its port to port_out once it is ready."""
+    # rendered before the port is sent, so the timed cycle does not share a core with it
+    pages = {
+        f"/p{k}.rss": render_page(start, min(ITEMS_PER_FEED, n_items - start), t0)
+        for k, start in enumerate(range(0, n_items, ITEMS_PER_FEED))
+    }
+    pages[WARMUP_PATH] = render_page(n_items, 1, t0)  # one item none of the pages holds
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            body = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_out.send(server.server_address[1])
+    server.serve_forever()
+
+
+def page_count(n_items: int) -> int:
+    return (n_items + ITEMS_PER_FEED - 1) // ITEMS_PER_FEED
+
+
+def run_collect_bench(
+    n_items: int,
+    *,
+    memory_limit: str | None = "64MB",
+    retry_memory_limit: str | None = "1GB",
+) -> str:
+    """Serve N generated items from a local server in pages of 1,000 and time one full cycle
+    (fetch, parse, dedupe, save) against feedparser alone on the same bytes, after a one-item
+    warm-up cycle (a service's process imports its modules once).
+
+    The goal is cpu_overhead: the cycle's CPU seconds (every thread of the collector's one
+    process: fetching, parsing, DuckDB) over feedparser's own on the same bodies. The server
+    runs in a child process and is not counted; peak_rss is the collector's process. DuckDB's
+    memory_limit is the collector's (collector_memory_limit).
+    """
+    import feedparser
+
+    from collector.cycle import CycleOptions, run_cycle
+    from collector.feeds import FeedSpec
+    from warehouse.db import open_warehouse
+
+    t0 = datetime(2024, 5, 13, 12, 0, tzinfo=UTC)
+    starts = [k * ITEMS_PER_FEED for k in range(page_count(n_items))]
+    parse_s = parse_cpu_s = 0.0
+    for start in starts:
+        body = render_page(start, min(ITEMS_PER_FEED, n_items - start), t0)
+        begin, begin_cpu = time.monotonic(), time.process_time()
+        feedparser.parse(
+            io.BytesIO(body),
+            response_headers={"content-type": "application/rss+xml; charset=utf-8"},
+            resolve_relative_uris=False,
+            sanitize_html=False,
+        )
+        parse_s += time.monotonic() - begin
+        parse_cpu_s += time.process_time() - begin_cpu
+    del body
+    ctx = multiprocessing.get_context("spawn")
+    port_in, port_out = ctx.Pipe(duplex=False)
+    server = ctx.Process(target=serve_pages, args=(n_items, t0, port_out), daemon=True)
+    server.start()
+    port_out.close()  # ours: a server that dies makes recv() raise instead of hang
+    try:
+        base = f"http://127.0.0.1:{port_in.recv()}"
+        specs = [
+            FeedSpec(f"p{k}", f"{base}/p{k}.rss", "upwork-rss", "upwork", 60)
+            for k in range(len(starts))
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.duckdb"
+            with open_warehouse(db):  # a service's warehouse exists before its cycles
+                pass
+            # snapshot=False as in the service, which publishes it after enrich and analyze
+            options = CycleOptions(
+                snapshot=False, memory_limit=memory_limit, retry_memory_limit=retry_memory_limit
+            )
+            # a running service's cycles: what a process does once (imports, among them the
+            # pandas that pyarrow loads on its first array) is a one-item cycle before
+            warm_cpu = time.process_time()
+            warm = FeedSpec("warmup", f"{base}{WARMUP_PATH}", "upwork-rss", "upwork", 60)
+            run_cycle(db, [warm], t0 - timedelta(hours=1), options)
+            warm_cpu = time.process_time() - warm_cpu
+            begin, begin_cpu = time.monotonic(), time.process_time()
+            summary = run_cycle(db, specs, t0, options)
+            total_s = time.monotonic() - begin
+            total_cpu_s = time.process_time() - begin_cpu
+    finally:
+        server.terminate()
+        server.join()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert summary.counts["postings_new"] == n_items, summary.render()
+    e2e = n_items / total_s
+    fp = n_items / parse_s
+    return (
+        f"items={n_items} cpu_overhead={total_cpu_s / parse_cpu_s:.2f}x "
+        f"(cycle cpu {total_cpu_s:.1f}s vs feedparser {parse_cpu_s:.1f}s) "
+        f"overhead={fp / e2e:.2f}x (wall: fetch+parse {summary.fetch_seconds:.1f}s, "
+        f"save {summary.save_seconds:.1f}s, total {total_s:.1f}s) "
+        f"peak_rss={peak_mb:,.0f}MB warmup_cycle_cpu={warm_cpu:.1f}s "
+        f"load={os.getloadavg()[0]:.1f}"
+    )
