@@ -37,7 +37,7 @@ from warehouse.temp_files import remove_dead_temp_files
 # small for more threads to pay for their coordination on 2 cores.
 SAVE_THREADS = 1
 LEGACY_SPOOL_DIR = "spool"  # beside the warehouse, in versions before 2026-12-01
-LEGACY_SPOOL_SUFFIX = ".batch.arrow"
+LEGACY_SPOOL_SUFFIX = ".arrow"  # "...-000003.batch.arrow"
 
 
 @dataclass

@@ -14,13 +14,13 @@ from collector.feeds import parse_feed_list
 from collector.page import FeedPage
 from collector.save import save_page
 from tests.conftest import T0
-from tests.feedserver import RECORDED, feed_server, feeds_toml
+from tests.feedserver import RECORDED, UPWORK_FILE, feed_server, feeds_toml
 from warehouse.db import open_warehouse
 from warehouse.feed_state import FetchOutcome
 from warehouse.postings import EntryRecord
 
 FILES = [
-    RECORDED / "upwork_powerbi_2024-05-16.xml",
+    UPWORK_FILE,
     RECORDED / "truncated.xml",
     RECORDED / "wrong_charset.xml",
 ]

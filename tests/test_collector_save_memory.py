@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from collector.benchmark import render_page
 from collector.cycle import CycleOptions, collect_files
-from jobtrends.commands.bench_collect import render_page
 from tests.conftest import T0
 
 ENTRIES = 10000  # one page; under 16MB DuckDB runs out of memory saving it

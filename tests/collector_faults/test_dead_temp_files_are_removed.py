@@ -10,7 +10,7 @@ from pathlib import Path
 
 from collector.cycle import collect_files
 from tests.conftest import T0
-from tests.feedserver import RECORDED
+from tests.feedserver import UPWORK_FILE
 from warehouse.snapshot import snapshot_path_for
 
 
@@ -37,7 +37,7 @@ def test_temp_files_of_dead_processes_go_on_the_next_start(db_path: Path) -> Non
     for path in dead + kept:
         path.write_bytes(b"half a copy")
     try:
-        collect_files(db_path, [RECORDED / "upwork_powerbi_2024-05-16.xml"], T0)
+        collect_files(db_path, [UPWORK_FILE], T0)
     finally:
         writer.kill()
         writer.wait()
