@@ -22,7 +22,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # 10 MiB: the largest real job feed is well u
 MAX_CONCURRENT_FETCHES = 4  # few feeds per site; be gentle
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 20.0
-TOTAL_TIMEOUT_FACTOR = 3  # a body trickling in slower than 3 read timeouts in all is a timeout
+TOTAL_TIMEOUT_FACTOR = 2  # a poll still arriving after 2 read timeouts in all (40 s) is a timeout:
+# a 2 MB feed needs 50 KB/s; a drip of a byte a second must not hold a cycle for a minute
 GONE_STATUSES = (404, 410)
 PERMANENT_REDIRECTS = (301, 308)
 RETRY_AFTER_STATUSES = (429, 503)
