@@ -211,7 +211,7 @@ def run_forever(service: Service) -> int:
     if not clean:
         log.warning(
             "cycle still running after %.1fs; exiting: its open transaction is rolled back "
-            "and its fetched batch stays spooled for the next start",
+            "and the feeds it had not saved are fetched again by the next cycle",
             service.config.shutdown_grace_seconds,
         )
     log.info("service stopped")

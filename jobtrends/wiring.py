@@ -16,7 +16,7 @@ import duckdb
 from analytics.tagging.enrich import enrich_postings
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
-from collector.cycle import CycleSummary, run_cycle
+from collector.cycle import CycleOptions, CycleSummary, run_cycle
 from collector.feeds import FeedSpec
 from dashboards.report import write_weekly_report
 from jobtrends.config import CoreConfig, ServiceConfig
@@ -78,16 +78,13 @@ def collect_once(
     snapshot: bool = True,
 ) -> CollectionResult:
     """One collection cycle as of `now`, closed at `clock()`."""
-    summary = run_cycle(
-        core.db,
-        core.spool_dir,
-        specs,
-        now,
+    options = CycleOptions(
         snapshot=snapshot,
         memory_limit=core.collect_memory_limit,
         retry_memory_limit=core.memory_limit,
         contact=core.contact,
     )
+    summary = run_cycle(core.db, specs, now, options)
     return close_cycle(core, summary, clock)
 
 

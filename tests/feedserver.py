@@ -76,6 +76,39 @@ def huge(h: BaseHTTPRequestHandler) -> None:
         pass
 
 
+def drip(h: BaseHTTPRequestHandler) -> None:
+    """The real feed's headers, then its body at 1 byte a second: every read is quick."""
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Content-Length", str(len(UPWORK)))
+    h.end_headers()
+    try:
+        for i in range(60):
+            h.wfile.write(UPWORK[i : i + 1])
+            h.wfile.flush()
+            time.sleep(1.0)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def drip_headers(h: BaseHTTPRequestHandler) -> None:
+    """A status line, then a header that never ends, a byte a second."""
+    try:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        for _ in range(60):
+            h.wfile.write(b"x")
+            h.wfile.flush()
+            time.sleep(1.0)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def late_429(h: BaseHTTPRequestHandler) -> None:
+    """429 with Retry-After: 120, answered after a second and a half."""
+    time.sleep(1.5)
+    send(h, 429, b"slow down", Retry_After="120")
+
+
 def recorded(name: str, content_type: str = "application/rss+xml") -> Route:
     body = (RECORDED / name).read_bytes()
     return lambda h: send(h, 200, body, Content_Type=content_type)
@@ -93,6 +126,12 @@ ROUTES: dict[str, Route] = {
     "/huge.rss": huge,
     "/trickle.rss": trickle,
     "/slowupwork.rss": slow_upwork,
+    "/drip.rss": drip,
+    "/dripheaders.rss": drip_headers,
+    "/late429.rss": late_429,
+    "/moved.rss": lambda h: send(h, 301, Location="/upwork.rss"),
+    "/movedagain.rss": lambda h: send(h, 308, Location="/moved.rss"),
+    "/found.rss": lambda h: send(h, 302, Location="/upwork.rss"),
     "/bomb.rss": recorded("billion_laughs.xml"),
     "/charset.rss": recorded("wrong_charset.xml", "application/rss+xml; charset=utf-8"),
 }

@@ -15,11 +15,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from collector.cycle import compute_file_batch, run_cycle, store_spool
+from collector.cycle import CycleOptions, collect_files, run_cycle
 from collector.feeds import parse_feed_list
-from collector.spool import write_spool
 from tests.conftest import T0
-from tests.feedserver import UPWORK_FILE, feed_server, feeds_toml
+from tests.feedserver import UPWORK_FILE, Handler, feed_server, feeds_toml
 from warehouse.db import WarehouseLocked
 from warehouse.snapshot import snapshot_path_for
 
@@ -46,15 +45,13 @@ def count(db_path: Path, sql: str = "SELECT count(*) FROM postings") -> int:
 
 @pytest.mark.slow
 def test_analyst_on_snapshot_and_on_live_file(db_path: Path, tmp_path: Path) -> None:
-    spool = tmp_path / "spool"
-    write_spool(spool, compute_file_batch([UPWORK_FILE], T0))
-    store_spool(db_path, spool, T0)
+    collect_files(db_path, [UPWORK_FILE], T0)
     snapshot = snapshot_path_for(db_path)
     on_snapshot = analyst(snapshot, 3.0)
     on_live = analyst(db_path, 1.5)
     with feed_server() as base:
         specs = parse_feed_list(feeds_toml(base, ["upwork"]), "t.toml")
-        summary = run_cycle(db_path, spool, specs, T0 + timedelta(hours=1), wait_seconds=30)
+        summary = run_cycle(db_path, specs, T0 + timedelta(hours=1), CycleOptions(wait_seconds=30))
     assert summary.counts["feeds_ok"] == 1
     for proc in (on_snapshot, on_live):
         out, _ = proc.communicate(timeout=30)
@@ -62,17 +59,19 @@ def test_analyst_on_snapshot_and_on_live_file(db_path: Path, tmp_path: Path) -> 
     assert count(db_path) == 30
 
 
-def test_lock_timeout_keeps_the_spooled_batch(db_path: Path, tmp_path: Path) -> None:
-    spool = tmp_path / "spool"
-    write_spool(spool, compute_file_batch([UPWORK_FILE], T0))
+def test_a_lock_that_outlasts_the_wait_fetches_nothing_and_loses_nothing(
+    db_path: Path, tmp_path: Path
+) -> None:
     holder = analyst(db_path, 2.0)
-    with pytest.raises(WarehouseLocked):
-        store_spool(db_path, spool, T0, wait_seconds=0.3)
-    assert len(list(spool.glob("*.batch.*"))) == 1  # nothing lost
-    holder.communicate(timeout=30)
-    summary = store_spool(db_path, spool, T0, wait_seconds=30)
-    assert summary.counts["postings_new"] == 30
-    assert not list(spool.glob("*.batch.*"))
+    with feed_server() as base:
+        specs = parse_feed_list(feeds_toml(base, ["upwork"]), "t.toml")
+        hits = Handler.hits.get("/upwork.rss", 0)
+        with pytest.raises(WarehouseLocked):
+            run_cycle(db_path, specs, T0, CycleOptions(wait_seconds=0.3))
+        assert Handler.hits.get("/upwork.rss", 0) == hits  # nothing fetched, so nothing lost
+        holder.communicate(timeout=30)
+        summary = run_cycle(db_path, specs, T0, CycleOptions(wait_seconds=30))
+    assert summary.counts["postings_new"] == 30 and count(db_path) == 30
 
 
 def wait_for(predicate, timeout: float) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from collector.cycle import run_cycle
+from collector.cycle import CycleOptions, run_cycle
 from collector.entries import parse_feed_bytes
 from collector.feeds import parse_feed_list
 from tests.conftest import FIXTURES, T0
@@ -102,7 +102,7 @@ def test_cycle_over_real_server(db_path: Path, tmp_path: Path) -> None:
     with _server() as base:
         specs = parse_feed_list(_toml(base, feeds), "test.toml")
         AGENTS.clear()
-        run_cycle(db_path, tmp_path / "spool", specs, T0, timeout_s=5, contact="ops@example.org")
+        run_cycle(db_path, specs, T0, CycleOptions(timeout_s=5, contact="ops@example.org"))
     assert len(AGENTS) == len(feeds)
     assert all(a.startswith("jobtrends/") and "contact: ops@example.org)" in a for a in AGENTS)
     conn = duckdb.connect(str(db_path), read_only=True)
@@ -118,10 +118,16 @@ def test_cycle_over_real_server(db_path: Path, tmp_path: Path) -> None:
         assert not conn.execute(
             "SELECT count(*) FROM postings WHERE title LIKE '%Copywriter%'"
         ).fetchone()[0]  # the secret file's entries were never read
-        polls = dict(conn.execute("SELECT name, next_poll_at FROM feeds").fetchall())
-        assert polls["himalayas"] == T0 + timedelta(minutes=1440)  # its <ttl>, not the list's
-        assert polls["freelancer"] == T0 + timedelta(minutes=60)
-        assert polls["limited"] == T0 + timedelta(seconds=600)  # Retry-After on an API too
+        # the next poll counts from when each answer arrived (fetch_log.fetched_at)
+        polls = dict(
+            conn.execute(
+                "SELECT f.name, f.next_poll_at - l.fetched_at FROM feeds f"
+                " JOIN fetch_log l ON l.feed_name = f.name"
+            ).fetchall()
+        )
+        assert polls["himalayas"] == timedelta(minutes=1440)  # its <ttl>, not the list's
+        assert polls["freelancer"] == timedelta(minutes=60)
+        assert polls["limited"] == timedelta(seconds=600)  # Retry-After on an API too
         rejects = conn.execute("SELECT origin, reason FROM rejects").fetchall()
         assert [origin for origin, _ in rejects] == ["path"], rejects  # himalayas lost nothing
         warning = conn.execute(
@@ -200,7 +206,7 @@ def test_hn_thread_is_found_by_title_not_by_account(db_path: Path, tmp_path: Pat
     path = "/api/v1/search_by_date?tags=story&query=freelancer#thread=freelancer"
     with _server() as base:
         specs = parse_feed_list(_toml(base, [("hn", path, "hn-algolia")]), "test.toml")
-        summary = run_cycle(db_path, tmp_path / "spool", specs, T0, timeout_s=5)
+        summary = run_cycle(db_path, specs, T0, CycleOptions(timeout_s=5))
     assert summary.counts["feeds_ok"] == 1
     with duckdb.connect(str(db_path), read_only=True) as conn:
         links = conn.execute("SELECT canonical_url FROM postings ORDER BY 1").fetchall()

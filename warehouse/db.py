@@ -8,6 +8,7 @@ with backoff, when an analyst or another command holds the file.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,11 @@ import duckdb
 from warehouse.migrate import apply_migrations
 
 STORAGE = "v1.0.0"  # storage version of new warehouse files: DuckDB 1.0 and later read it
+
+log = logging.getLogger("warehouse.db")
+
+# DuckDB names the holder: "Conflicting lock is held in /usr/bin/python3 (PID 4242) by user x"
+LOCK_HOLDER_RE = re.compile(r"held in (?P<program>\S+) \(PID (?P<pid>\d+)\)")
 LOCK_WAIT_SECONDS = 120.0  # long enough for an analyst's ad-hoc query to finish
 LOCK_POLL_SECONDS = 0.2  # first wait; doubles up to LOCK_POLL_MAX_SECONDS
 LOCK_POLL_MAX_SECONDS = 5.0
@@ -62,6 +68,12 @@ def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
+def render_lock_holder(exc: BaseException) -> str:
+    """Who holds the lock, from DuckDB's message: "PID 4242 (/usr/bin/python3)"."""
+    match = LOCK_HOLDER_RE.search(str(exc))
+    return f"PID {match['pid']} ({match['program']})" if match else "another process"
+
+
 def connect(
     path: str | Path,
     *,
@@ -95,14 +107,21 @@ def connect(
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
                 raise
+            if waited == 0.0:
+                log.warning("%s is held by %s (a reader on the live file?); waiting up to %.0fs "
+                            "for it", path, render_lock_holder(exc), wait_seconds)  # fmt: skip
             if waited >= wait_seconds:
                 raise WarehouseLocked(
-                    f"{path} is locked by another process (waited {waited:.0f}s): {exc}"
+                    f"{path} is locked by another process, {render_lock_holder(exc)}: gave up "
+                    f"after waiting {waited:.0f}s (a reader on the live file? readers belong on "
+                    "the snapshot)"
                 ) from exc
             sleep(delay)
             waited += delay
             delay = min(delay * 2, LOCK_POLL_MAX_SECONDS)
             continue
+        if waited:
+            log.warning("%s: got the lock after waiting %.1fs", path, waited)
         if memory_limit is not None:
             set_memory_limit(conn, memory_limit)
         return conn

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import duckdb
+
+# What one poll did (fetch_log.outcome): an answer (ok, not_modified), a retryable failure
+# (retry), a terminal one (failed) or a feed that is gone (404/410: never polled again).
+Outcome = Literal["ok", "not_modified", "retry", "failed", "gone"]
+ANSWERED: tuple[Outcome, ...] = ("ok", "not_modified")
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class FetchOutcome:
     feed_name: str
     fetched_at: datetime
     url: str
-    outcome: str  # ok | not_modified | retry | failed | gone | skipped
+    outcome: Outcome
     http_status: int | None = None
     bytes: int | None = None
     duration_ms: float | None = None
@@ -43,6 +49,7 @@ class FetchOutcome:
     etag: str | None = None
     last_modified: str | None = None
     next_poll_at: datetime | None = None
+    moved_to: str | None = None  # a permanent redirect's target: the feed's URL from now on
 
 
 def save_feed_specs(
@@ -52,23 +59,39 @@ def save_feed_specs(
 ) -> None:
     """Upsert (name, url, kind, source, min_interval_s, enabled) rows; keep health and validators.
 
-    A changed URL forgets the old ETag/Last-Modified and a 'gone' verdict, since it is a new feed.
+    A changed URL in the list forgets the old ETag/Last-Modified, a 'gone' verdict and a
+    permanent redirect, since it is a new feed; an unchanged one keeps where a permanent
+    redirect moved the feed (`url`; `listed_url` is the list's).
     """
     for name, url, kind, source, interval, enabled in specs:
         conn.execute(
             """
-            INSERT INTO feeds (name, url, kind, source, enabled, min_interval_s, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO feeds (name, url, listed_url, kind, source, enabled, min_interval_s,
+                               updated_at)
+            VALUES ($name, $url, $url, $kind, $source, $enabled, $interval, $now)
             ON CONFLICT (name) DO UPDATE SET
-                etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END,
-                last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END,
-                health = CASE WHEN feeds.url = excluded.url THEN feeds.health ELSE 'new' END,
-                next_poll_at = CASE WHEN feeds.url = excluded.url THEN feeds.next_poll_at END,
-                url = excluded.url, kind = excluded.kind, source = excluded.source,
+                etag = CASE WHEN feeds.listed_url = excluded.listed_url THEN feeds.etag END,
+                last_modified = CASE WHEN feeds.listed_url = excluded.listed_url
+                                     THEN feeds.last_modified END,
+                health = CASE WHEN feeds.listed_url = excluded.listed_url
+                              THEN feeds.health ELSE 'new' END,
+                next_poll_at = CASE WHEN feeds.listed_url = excluded.listed_url
+                                    THEN feeds.next_poll_at END,
+                url = CASE WHEN feeds.listed_url = excluded.listed_url
+                           THEN feeds.url ELSE excluded.url END,
+                listed_url = excluded.listed_url, kind = excluded.kind, source = excluded.source,
                 enabled = excluded.enabled, min_interval_s = excluded.min_interval_s,
                 updated_at = excluded.updated_at
             """,
-            [name, url, kind, source, enabled, interval, now],
+            {
+                "name": name,
+                "url": url,
+                "kind": kind,
+                "source": source,
+                "enabled": enabled,
+                "interval": interval,
+                "now": now,
+            },  # fmt: skip
         )
 
 
@@ -93,8 +116,11 @@ def read_due_feeds(
     return found
 
 
-def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOutcome) -> None:
-    """One fetch_log row, and the feed's health, validators and next poll time."""
+def save_fetch_outcome(
+    conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOutcome, *, update_feed: bool = True
+) -> None:
+    """One fetch_log row, and (`update_feed`) the feed's health, validators and next poll time
+    (a recorded file is logged like a poll but is no feed of the list)."""
     conn.execute(
         "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -112,7 +138,9 @@ def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOut
             o.error_message,
         ],
     )
-    success = o.outcome in ("ok", "not_modified")
+    if not update_feed:
+        return
+    success = o.outcome in ANSWERED
     health = {"ok": "ok", "not_modified": "ok", "gone": "gone"}.get(o.outcome, "failing")
     error = None if success else f"{o.error_class}: {o.error_message}"
     conn.execute(
@@ -127,6 +155,7 @@ def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOut
             last_error_at = CASE WHEN ? THEN last_error_at ELSE ? END,
             last_error = CASE WHEN ? THEN last_error ELSE ? END,
             next_poll_at = ?,
+            url = coalesce(?, url),
             updated_at = ?
         WHERE name = ?
         """,
@@ -145,6 +174,7 @@ def save_fetch_outcome(conn: duckdb.DuckDBPyConnection, run_id: int, o: FetchOut
             success,
             error,
             o.next_poll_at,
+            o.moved_to,
             o.fetched_at,
             o.feed_name,
         ],

@@ -1,4 +1,5 @@
-"""Collection runs: every stored row is stamped with the run that wrote it."""
+"""Collection runs: every stored row is stamped with the run that wrote it. A run's counters
+are derived from what it stored (the `run_counts` view in views.sql)."""
 
 from __future__ import annotations
 
@@ -119,55 +120,15 @@ def recorded_run(
         )
 
 
-def add_run_counts(conn: duckdb.DuckDBPyConnection, run_id: int, counts: dict[str, int]) -> None:
-    """Add `counts` (names from RUN_COUNTERS) to run `run_id`'s counters."""
-    unknown = set(counts) - set(RUN_COUNTERS)
-    if unknown:
-        raise ValueError(f"unknown run counters: {sorted(unknown)}")
-    if not counts:
-        return
-    sets = ", ".join(f"{name} = {name} + ?" for name in counts)
-    conn.execute(
-        f"UPDATE collection_runs SET {sets} WHERE run_id = ?",  # noqa: S608 (names are fixed)
-        [*counts.values(), run_id],
-    )
-
-
 def read_run_counts(conn: duckdb.DuckDBPyConnection, run_id: int) -> dict[str, int]:
-    """Run `run_id`'s counters by name (RUN_COUNTERS)."""
+    """Run `run_id`'s counters by name (RUN_COUNTERS), derived from what it stored."""
     row = conn.execute(
-        f"SELECT {', '.join(RUN_COUNTERS)} FROM collection_runs WHERE run_id = ?",  # noqa: S608
+        f"SELECT {', '.join(RUN_COUNTERS)} FROM run_counts WHERE run_id = ?",  # noqa: S608
         [run_id],
     ).fetchone()
     if row is None:
         raise KeyError(f"no collection run {run_id}")
     return dict(zip(RUN_COUNTERS, (int(v) for v in row), strict=True))
-
-
-def save_spool_part(
-    conn: duckdb.DuckDBPyConnection, group: str, part: int, run_id: int, stored_at: datetime
-) -> None:
-    """Record that spool part `part` of `group` was stored by run `run_id` (in the caller's
-    transaction, so the record commits with the part's rows)."""
-    conn.execute(
-        "INSERT INTO spool_parts (spool_group, part, run_id, stored_at) VALUES (?, ?, ?, ?)",
-        [group, part, run_id, stored_at],
-    )
-
-
-def read_spool_progress(
-    conn: duckdb.DuckDBPyConnection, group: str
-) -> tuple[int | None, str | None, set[int]]:
-    """(run_id, its status, parts already stored) for spool group `group`;
-    (None, None, set()) when no part of it was stored yet."""
-    rows = conn.execute(
-        "SELECT s.part, s.run_id, r.status FROM spool_parts s "
-        "JOIN collection_runs r USING (run_id) WHERE s.spool_group = ?",
-        [group],
-    ).fetchall()
-    if not rows:
-        return None, None, set()
-    return int(rows[0][1]), str(rows[0][2]), {int(r[0]) for r in rows}
 
 
 def save_run_end(

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import STORAGE as SNAPSHOT_STORAGE_VERSION  # DuckDB >= 1.0 reads it
+from warehouse.temp_files import remove_dead_temp_files
 
 SNAPSHOT_ALIAS = "jobtrends_snapshot"  # the attach name while the copy is written
 # Storage format numbers in a DuckDB file header that 1.x clients read ("between 64 and 68").
@@ -85,6 +86,13 @@ def publish_snapshot(
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     return target
+
+
+def remove_dead_snapshot_temps(db_path: str | Path) -> list[Path]:
+    """Remove the half-written snapshot copies (`.<snapshot>.<pid>.tmp`) of processes that
+    died while publishing (a SIGKILL skips publish_snapshot's own clean-up)."""
+    target = snapshot_path_for(db_path)
+    return remove_dead_temp_files(target.parent, (target.name,))
 
 
 def _copy_tables(conn: duckdb.DuckDBPyConnection, source: str, tmp: Path) -> None:

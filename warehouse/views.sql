@@ -157,6 +157,36 @@ LEFT JOIN posting_engagement e ON e.posting_id = fp.posting_id
 LEFT JOIN posting_categories c ON c.posting_id = fp.posting_id
 GROUP BY f.name, f.source, f.kind;
 
+-- ## Collector: run counters (issue 15)
+
+-- run_counts: one row per collection run, its counters derived from what it stored: feeds by
+-- outcome and entries seen from its fetch_log rows, postings_new = postings it stored first,
+-- rejects = its rejects rows. A run that logs no fetch (import, simulate) keeps the
+-- entries_seen it recorded. The collector copies these into collection_runs when a run closes.
+CREATE VIEW run_counts AS
+SELECT r.run_id, r.kind, r.status,
+       coalesce(f.feeds_ok, 0) AS feeds_ok,
+       coalesce(f.feeds_not_modified, 0) AS feeds_not_modified,
+       coalesce(f.feeds_failed, 0) AS feeds_failed,
+       coalesce(f.feeds_gone, 0) AS feeds_gone,
+       coalesce(f.entries_seen, r.entries_seen) AS entries_seen,
+       coalesce(p.postings_new, 0) AS postings_new,
+       coalesce(j.rejects, 0) AS rejects
+FROM collection_runs r
+LEFT JOIN (
+    SELECT run_id,
+           count(*) FILTER (WHERE outcome = 'ok') AS feeds_ok,
+           count(*) FILTER (WHERE outcome = 'not_modified') AS feeds_not_modified,
+           count(*) FILTER (WHERE outcome IN ('retry', 'failed')) AS feeds_failed,
+           count(*) FILTER (WHERE outcome = 'gone') AS feeds_gone,
+           sum(entries_seen) AS entries_seen
+    FROM fetch_log GROUP BY run_id
+) f USING (run_id)
+LEFT JOIN (
+    SELECT first_run_id AS run_id, count(*) AS postings_new FROM postings GROUP BY first_run_id
+) p USING (run_id)
+LEFT JOIN (SELECT run_id, count(*) AS rejects FROM rejects GROUP BY run_id) j USING (run_id);
+
 -- ## Documentation in the database (issue 14)
 -- Every view and every column carries a COMMENT, so `duckdb_views()` / `duckdb_columns()`
 -- (and DESCRIBE in any client) say what they hold. A view added above needs its comments here;
@@ -204,7 +234,7 @@ COMMENT ON COLUMN postings_enriched.first_seen IS 'When the posting was first st
 COMMENT ON COLUMN postings_enriched.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
 COMMENT ON COLUMN postings_enriched.category IS 'One of the taxonomy''s categories or Other; NULL until enrich has run.';
 COMMENT ON COLUMN postings_enriched.subcategory IS 'The platform''s sub-category when known.';
-COMMENT ON COLUMN postings_enriched.category_method IS 'How the category was found: platform_label | rules | model.';
+COMMENT ON COLUMN postings_enriched.category_method IS 'How the category was found: platform (the platform''s label) | site (the site''s own label, via its crosswalk) | rules | model.';
 COMMENT ON COLUMN postings_enriched.pay_kind IS 'hourly | budget | salary | none.';
 COMMENT ON COLUMN postings_enriched.currency IS 'ISO 4217 currency of the original pay text.';
 COMMENT ON COLUMN postings_enriched.amount_low IS 'Lower pay amount in the original currency.';
@@ -351,3 +381,15 @@ COMMENT ON COLUMN feed_sources.untagged IS 'Of them, not enriched yet.';
 COMMENT ON COLUMN feed_sources.site_label_share IS 'Share (0..1) whose category came from the site''s own label.';
 COMMENT ON COLUMN feed_sources.seekers IS 'Of them, people offering work rather than jobs.';
 COMMENT ON COLUMN feed_sources.last_warning IS 'The latest parse warning (parsed with a complaint, nothing lost).';
+
+COMMENT ON VIEW run_counts IS 'One row per collection run: its counters derived from what it stored (fetch_log, postings, rejects).';
+COMMENT ON COLUMN run_counts.run_id IS 'collection_runs.run_id.';
+COMMENT ON COLUMN run_counts.kind IS 'What the run was: poll | file | import | simulate.';
+COMMENT ON COLUMN run_counts.status IS 'running | ok | partial | failed.';
+COMMENT ON COLUMN run_counts.feeds_ok IS 'Feeds fetched and parsed in this run.';
+COMMENT ON COLUMN run_counts.feeds_not_modified IS 'Feeds that answered 304 Not Modified.';
+COMMENT ON COLUMN run_counts.feeds_failed IS 'Feeds that failed (retryable or terminal, not gone).';
+COMMENT ON COLUMN run_counts.feeds_gone IS 'Feeds that answered 404 or 410: gone, not polled again.';
+COMMENT ON COLUMN run_counts.entries_seen IS 'Entries read in this run (fetch_log, else what the run recorded).';
+COMMENT ON COLUMN run_counts.postings_new IS 'Postings this run stored first.';
+COMMENT ON COLUMN run_counts.rejects IS 'Entries or files this run rejected (see rejects).';

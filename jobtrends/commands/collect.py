@@ -53,23 +53,18 @@ def collect(
     Prints the summary: feeds ok / not modified / failed / gone (and why), entries seen, new
     postings. Exits 1 when feeds were due and every one failed.
     """
-    from collector.cycle import store_spool, write_file_spool
+    from collector.cycle import CycleOptions, collect_files
     from jobtrends.service import utc_now
     from jobtrends.wiring import close_cycle, collect_once
 
     db_path = app.core.db
-    spool = db_path.parent / "spool"
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)
     if files:
-        write_file_spool(spool, files, now, source)
-        summary = store_spool(
-            db_path,
-            spool,
-            now,
-            memory_limit=app.core.collect_memory_limit,
-            retry_memory_limit=app.core.memory_limit,
+        options = CycleOptions(
+            memory_limit=app.core.collect_memory_limit, retry_memory_limit=app.core.memory_limit
         )
+        summary = collect_files(db_path, files, now, source, options)
         result = close_cycle(app.core, summary, utc_now)
     elif once:
         result = collect_once(app.core, feed_specs(app, feeds), now, utc_now)

@@ -201,12 +201,18 @@ def run_big_feeds(
         first_seen = first_seen or (time.monotonic() if kids else None)
         if first_seen and time.monotonic() - first_seen > 1:
             break
+        if not kids and time.monotonic() - started > 5:  # no children: kill it mid-cycle
+            break
         time.sleep(0.2)
     kids |= _children(proc.pid)
     finished = proc.poll() is not None
-    proc.send_signal(signal.SIGKILL)
-    _, _, rusage = os.wait4(proc.pid, 0)
-    proc.returncode = -9
+    if finished:  # already reaped by poll(): its peak RSS is gone with it
+        maxrss_kb = 0
+    else:
+        proc.send_signal(signal.SIGKILL)
+        _, _, rusage = os.wait4(proc.pid, 0)
+        proc.returncode = -9
+        maxrss_kb = rusage.ru_maxrss
     time.sleep(5)
     alive = sorted(k for k in kids if Path(f"/proc/{k}").exists())
     for pid in alive:
@@ -215,7 +221,7 @@ def run_big_feeds(
         " (the cycle had ended before the kill)" if finished else ""
     )
     seconds = time.monotonic() - started
-    return 0, ctx["orphans"], rusage.ru_maxrss / 1024, seconds
+    return 0, ctx["orphans"], maxrss_kb / 1024, seconds
 
 
 def check_no_orphans(ctx: dict[str, str]) -> str | None:
