@@ -100,3 +100,23 @@ WHERE c.kind = 'ai_skill';
 -- ## Reports (issue 6)
 
 -- ## Operations (issue 7)
+
+-- ## Counts you can trust (issue 13)
+
+-- moving_averages_adjusted: the category moving averages beside their adjusted values:
+-- ma_share_adjusted / ma_n_adjusted are corrected with the tagger's confusion matrix (adjusted
+-- classify-and-count, analytics/trends/adjusted.py); NULL where the 84-day window holds fewer
+-- than 5,000 postings the rules or title model tagged, or the matrix cannot correct that
+-- category. event_deltas carries the matching method 'share_adjusted' beside 'share'.
+CREATE VIEW moving_averages_adjusted AS
+SELECT date, kind, subject, window_days, ma_n, ma_share, ma_n_adjusted, ma_share_adjusted,
+       seasonally_adjusted
+FROM a_moving_averages WHERE kind = 'category';
+
+-- tagger_confusion_rates: the stored confusion matrix as rates, P(tagged predicted | truly
+-- truth), with the labelled postings behind each row (support).
+CREATE VIEW tagger_confusion_rates AS
+SELECT tagger_version, truth, predicted, n,
+       sum(n) OVER (PARTITION BY truth) AS support,
+       n / nullif(sum(n) OVER (PARTITION BY truth), 0) AS rate, source, saved_at
+FROM tagger_confusion;
