@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.trends.adjusted import AdjustedInputs, compute_share_adjusted
 from analytics.trends.did import compute_did
 from analytics.trends.exposure import compute_least_exposed, read_exposure
 from analytics.trends.its import compute_its, compute_its_placebos
@@ -34,7 +35,10 @@ BOOTSTRAP_BLOCK_DAYS = 14  # two weeks: keeps the weekly cycle and short autocor
 # Editing & Production, Graphic Design, Back-End Development. A control that AI moved biases
 # `did` by that movement: configure [analytics] controls when you know better.
 DEFAULT_CONTROLS = compute_least_exposed(read_exposure())
-METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
+METHODS = (
+    "ma_endpoints", "window", "share", "share_adjusted", "did", "did_external", "its",
+    "its_placebo",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class DeltaSettings:
     external_series: str = "indeed_postings_index"  # external_series.series used by did_external
     external_sector: str = "aggregate"  # ... and its sector
     external: pd.Series | None = field(default=None, compare=False)  # that daily index, loaded
+    # confusion matrix and tagged/exact daily counts for share_adjusted (trends/adjusted.py)
+    adjusted: AdjustedInputs | None = field(default=None, compare=False)
 
 
 def compute_block_bootstrap_ratio(
@@ -189,6 +195,9 @@ def compute_event_deltas(
                     select(share, w.after_start, w.after_end).fillna(0),
                     rng,
                 )
+                rows.append(_row(subject, method, w, **counts, **values))
+            elif method == "share_adjusted":
+                values = compute_share_adjusted(settings.adjusted, subject, w, settings.seed)
                 rows.append(_row(subject, method, w, **counts, **values))
             elif method == "did":
                 controls = [c for c in settings.controls if c in categories and c != subject[1]]
