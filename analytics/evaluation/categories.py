@@ -48,16 +48,19 @@ class CategoryReport:
     macro_f1: float
     per_category: dict[str, dict[str, float]]
     confusion: dict[str, dict[str, int]]  # truth -> predicted -> count
+    # share errors and planted drops (analytics/evaluation/shares.py), when a matrix was given
+    counts: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object `jobtrends eval categories --json` prints."""
-        return {
+        out = {
             "n": self.n,
             "macro_f1": round(self.macro_f1, 4),
             "per_category": self.per_category,
             "confusion": self.confusion,
             "averaged_over": [c for c in self.per_category if c != OTHER],
         }
+        return out | (self.counts or {})
 
 
 def compute_category_report(
