@@ -54,9 +54,12 @@ def evaluate_counts(paths: Sequence[Path], fit: Sequence[Path] = ()) -> Category
     counts: dict[str, Any] = compute_share_errors(truths, predictions, matrix, names)
     drops = compute_planted_drops(truths, predictions, matrix, names)
     counts["planted_drop"] = drops
-    counts["planted_drop_max_error_pp"] = round(
-        max(abs(d["adjusted_pct"] - d["true_pct"]) for d in drops.values()), 2
-    )
+    published = [d for d in drops.values() if "adjusted_pct" in d]
+    errors = [abs(d["adjusted_pct"] - d["true_pct"]) for d in published]
+    counts["planted_drop_max_error_pp"] = round(max(errors), 2) if errors else None
+    counts["planted_drop_within_3pp"] = sum(e <= 3.0 for e in errors)
+    counts["planted_drop_refused"] = len(drops) - len(published)
+    counts["planted_drop_covered"] = sum(d["covered"] for d in published)
     counts["matrix"] = {
         "source": source,
         "tagger_version": matrix.tagger_version,
@@ -89,12 +92,25 @@ def render_counts(report: CategoryReport) -> str:
         f"share MAE (pp): classify-and-count {c['share_mae_pp']:.3f}, "
         f"adjusted {c['share_mae_pp_adjusted']:.3f}"
     )
-    lines += ["", "planted -30% drop per category (mean and sd of 20 draws):"]
-    lines.append(f"{'category':32} {'true %':>7} {'plain %':>8} {'adjusted %':>11} {'sd':>5}")
+    lines += ["", "planted -30% drop per category (mean and sd of 20 draws; 95% interval of one):"]
+    lines.append(
+        f"{'category':32} {'true %':>7} {'plain %':>8} {'adjusted %':>11} {'sd':>5}  interval"
+    )
     for name, d in c["planted_drop"].items():
+        head = f"{name:32} {d['true_pct']:7.1f} {d['plain_pct']:8.1f}"
+        if "refused" in d:
+            lines.append(f"{head}  refused: {d['refused']}")
+            continue
+        low, high = d["interval_pct"]
+        mark = "" if d["covered"] else "  (misses the truth)"
         lines.append(
-            f"{name:32} {d['true_pct']:7.1f} {d['plain_pct']:8.1f} {d['adjusted_pct']:11.1f}"
-            f" {d['adjusted_sd_pct']:5.1f}"
+            f"{head} {d['adjusted_pct']:11.1f} {d['adjusted_sd_pct']:5.1f}"
+            f"  [{low:.1f}, {high:.1f}]{mark}"
         )
-    lines.append(f"largest adjusted error: {c['planted_drop_max_error_pp']:.2f} pp")
+    published = len(c["planted_drop"]) - c["planted_drop_refused"]
+    lines.append(
+        f"within +/-3 pp: {c['planted_drop_within_3pp']} of {published} published "
+        f"({c['planted_drop_refused']} refused); largest error {c['planted_drop_max_error_pp']} pp;"
+        f" intervals covering the truth: {c['planted_drop_covered']} of {published}"
+    )
     return "\n".join(lines)
