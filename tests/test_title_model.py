@@ -22,6 +22,7 @@ from analytics.tagging.title_model import (
     read_title_model,
     write_title_model,
 )
+from tests.conftest import SHARED_DATA
 
 SAMPLE = Path(__file__).parent / "fixtures" / "enrich" / "labelled_titles_sample.csv"
 
@@ -82,11 +83,17 @@ def test_rebuild_is_deterministic(tmp_path: Path) -> None:
     assert classify_titles(reread, titles[:20]) == classify_titles(model, titles[:20])
 
 
+@pytest.mark.slow
 def test_held_out_floor_on_vendored_sample() -> None:
-    # The sample is drawn from 1_3_2023_general; the shipped model was trained on
-    # 1_1_2023_general only. Measured 0.613 (rules alone 0.605; 0.647 and 0.646 before the
-    # rule review dropped php/laravel/node.js from Back-End: its 4 titles here): a floor.
-    report, frame = evaluate_categories([SAMPLE])
+    # The sample is drawn from 1_3_2023_general, which the shipped model now trains on (with
+    # 1_1, issue 13): fit on 1_1 alone here so the sample stays held out. Measured 0.613 with
+    # the model of 1_1 before the retrain (rules alone 0.605): a floor.
+    path = SHARED_DATA / "upwork-jobs-2023-01-labeled" / "1_1_2023_general.csv.gz"
+    if not path.exists():
+        pytest.skip(f"shared labelled data not found at {path}")
+    titles, truths = read_training_titles([path])
+    model = compute_title_model(titles, truths, read_taxonomy().categories + (OTHER,))
+    report, frame = evaluate_categories([SAMPLE], model=model)
     assert report.macro_f1 >= 0.60
     assert (frame["method"] == "model").sum() > 0
 

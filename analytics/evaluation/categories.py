@@ -31,7 +31,10 @@ LABEL_COLUMNS = ("title", "occupations_category_pref_label", "occupations_oservi
 
 def read_labelled(path: Path) -> pd.DataFrame:
     """The labelled CSV (gzip allowed) with one row per unique posting (by `uid` if present)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a labelled CSV ({exc})") from exc
     missing = [c for c in LABEL_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")

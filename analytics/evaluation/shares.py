@@ -85,8 +85,8 @@ def compute_planted_drops(
             continue
         members = np.flatnonzero(truth == name)
         drop = int(round(PLANTED_DROP * len(members)))
-        if drop == 0:
-            continue
+        if drop == 0 or base_tagged[k] == 0 or base_adjusted[k] <= 0:
+            continue  # nothing to plant, or nothing tagged to compare with
         plain, adjusted = [], []
         first: np.ndarray | None = None
         for _ in range(PLANT_SEEDS):
