@@ -91,7 +91,11 @@ def test_planted_drop_is_recovered_where_plain_counting_damps_it() -> None:
     assert -22 < 100 * plain < -15  # classify-and-count reads about -19%: damped
     assert result["estimate_pct"] == pytest.approx(true_share_change, abs=3.0)
     assert result["ci_low_pct"] <= true_share_change <= result["ci_high_pct"]
-    assert "confusion matrix test" in result["note"]
+    assert "confusion matrix test" in result["note"] and "STALE" not in result["note"]
+    inputs.tags_version, inputs.cache = "enrich-9+new", {}
+    stale = compute_adjusted_deltas(inputs, BEFORE, AFTER, seed=7)["A"]
+    assert stale["estimate_pct"] == result["estimate_pct"]  # published, and flagged
+    assert "STALE: the tags are enrich-9+new" in stale["note"]
 
 
 def test_no_change_intervals_cover_zero_about_95_percent_of_the_time() -> None:
@@ -184,6 +188,10 @@ def test_analysis_publishes_adjusted_beside_plain(conn: duckdb.DuckDBPyConnectio
         " WHERE s.method = 'share' AND a.method = 'share_adjusted' AND a.meaningful"
     ).fetchall()
     assert len(rows) == k
+    note = conn.execute(
+        "SELECT any_value(note) FROM event_deltas WHERE method = 'share_adjusted' AND meaningful"
+    ).fetchone()
+    assert note is not None and "STALE: the tags are bench" not in note[0]  # same version
     # no category moved: every adjusted interval is finite and most cover zero
     assert sum(lo <= 0 <= hi for *_, lo, hi in rows) >= k - 2
     ma = conn.execute(

@@ -35,7 +35,7 @@ from analytics.tagging.title_model import MODEL_FILE, read_title_model
 from warehouse.db import transaction
 from warehouse.postings import save_reject
 
-RULES_CODE_VERSION = "enrich-2"  # bump when code (not taxonomy data) changes what is tagged
+RULES_CODE_VERSION = "enrich-3"  # bump when code (not taxonomy data) changes what is tagged
 CHUNK_ROWS = 10_000  # postings per read/write chunk: ~20 MB of text at 2 KB per posting;
 # 5,000 cost 3 us more per posting in per-transaction overhead (three DELETEs, a commit)
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)

@@ -22,12 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
-
-from warehouse.confusion import read_confusion
 
 # Measured (issue 13): on the held-out labelled file the correction was worse than plain
 # counting below about 5,000 tagged postings per window; see docs/enrichment.md.
@@ -108,6 +105,7 @@ class AdjustedInputs:
     matrix: ConfusionMatrix
     tagged: pd.DataFrame
     exact: pd.DataFrame
+    tags_version: str | None = None  # the rules_version most tagged postings carry
     cache: dict[Any, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
 
@@ -203,6 +201,12 @@ def compute_adjusted_deltas(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = 100 * (draws[1] / draws[0] - 1)
     version = inputs.matrix.tagger_version or "unversioned"
+    stale = ""
+    if inputs.tags_version and inputs.tags_version != inputs.matrix.tagger_version:
+        stale = (
+            f"; STALE: the tags are {inputs.tags_version}, rebuild the matrix "
+            "(jobtrends eval confusion)"
+        )
     for k, label in enumerate(labels):
         reason = compute_unstable_reason(inputs.matrix, label)
         if reason is not None:
@@ -219,78 +223,10 @@ def compute_adjusted_deltas(
             "note": (
                 f"adjusted classify-and-count (confusion matrix {version}, cond "
                 f"{inputs.matrix.condition:.1f}); bootstrap over the labelled set and "
-                f"{ADJUSTED_BLOCK_DAYS}-day blocks, {ADJUSTED_REPS} reps"
+                f"{ADJUSTED_BLOCK_DAYS}-day blocks, {ADJUSTED_REPS} reps{stale}"
             ),
         }
     inputs.cache[key] = out
-    return out
-
-
-TAGGED_COUNTS_SQL = """
-SELECT d.posted_date AS date, c.category,
-       c.method IN ('rules', 'model') AS tagged, count(*) AS n
-FROM postings_dated d JOIN posting_categories c USING (posting_id)
-WHERE d.is_simulated = ? AND d.posted_date < ?
-GROUP BY ALL
-"""
-
-
-def read_adjusted_inputs(
-    conn: duckdb.DuckDBPyConnection, *, until: date, simulated: bool = False
-) -> AdjustedInputs | None:
-    """The stored confusion matrix and daily category counts split by tagging method, or None
-    when no matrix is stored (run `jobtrends eval confusion` or `jobtrends enrich`)."""
-    stored = read_confusion(conn)
-    if stored is None:
-        return None
-    matrix = ConfusionMatrix(stored.labels, np.asarray(stored.counts), stored.tagger_version)
-    frame = conn.execute(TAGGED_COUNTS_SQL, [simulated, until]).df()
-    frame["date"] = pd.to_datetime(frame["date"])
-    parts = []
-    for flag in (True, False):
-        part = frame[frame["tagged"] == flag].pivot_table(
-            index="date", columns="category", values="n", aggfunc="sum", fill_value=0
-        )
-        parts.append(part.reindex(columns=list(matrix.labels), fill_value=0).astype(float))
-    index = parts[0].index.union(parts[1].index)
-    tagged, exact = (p.reindex(index, fill_value=0.0) for p in parts)
-    return AdjustedInputs(matrix, tagged, exact)
-
-
-def compute_adjusted_moving_averages(
-    averages: pd.DataFrame, inputs: AdjustedInputs | None
-) -> pd.DataFrame:
-    """`averages` (compute_moving_averages) with ma_share_adjusted and ma_n_adjusted for the
-    categories, from the same trailing windows; NULL where a window has fewer than
-    MIN_ADJUSTED_POSTINGS tagged postings or the matrix cannot correct that category."""
-    out = averages.assign(ma_share_adjusted=np.nan, ma_n_adjusted=np.nan)
-    if inputs is None or out.empty:
-        return out
-    labels = inputs.matrix.labels
-    rates = inputs.matrix.rates
-    usable = [compute_unstable_reason(inputs.matrix, label) is None for label in labels]
-    for window, group in out[out["kind"] == "category"].groupby("window_days"):
-        window_days = int(str(window))
-        days = pd.DatetimeIndex(sorted(group["date"].unique()))
-        full = pd.date_range(inputs.tagged.index.min(), days.max(), freq="D")
-        tagged = inputs.tagged.reindex(full, fill_value=0.0)
-        exact = inputs.exact.reindex(full, fill_value=0.0)
-        roll_t = tagged.rolling(window_days, min_periods=1).sum().loc[days]
-        roll_e = exact.rolling(window_days, min_periods=1).sum().loc[days]
-        values: dict[tuple[pd.Timestamp, str], tuple[float, float]] = {}
-        for day in days:
-            q, e = roll_t.loc[day].to_numpy(), roll_e.loc[day].to_numpy()
-            if q.sum() < MIN_ADJUSTED_POSTINGS:
-                continue
-            counts = compute_adjusted_shares(rates, q) * q.sum() + e
-            total = q.sum() + e.sum()
-            for k, label in enumerate(labels):
-                if usable[k]:
-                    values[(day, label)] = (counts[k] / total, counts[k] / window_days)
-        rows = group.index
-        keys = list(zip(group["date"], group["subject"], strict=True))
-        out.loc[rows, "ma_share_adjusted"] = [values.get(k, (np.nan, np.nan))[0] for k in keys]
-        out.loc[rows, "ma_n_adjusted"] = [values.get(k, (np.nan, np.nan))[1] for k in keys]
     return out
 
 

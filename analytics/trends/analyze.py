@@ -16,7 +16,10 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from analytics.trends.adjusted import compute_adjusted_moving_averages, read_adjusted_inputs
+from analytics.trends.adjusted_series import (
+    compute_adjusted_moving_averages,
+    read_adjusted_inputs,
+)
 from analytics.trends.deltas import DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
