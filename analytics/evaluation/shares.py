@@ -67,7 +67,9 @@ def compute_planted_drops(
     names: tuple[str, ...], seed: int = 30,
 ) -> dict[str, dict[str, float]]:  # fmt: skip
     """Per named category: mean and sd of the reported change (%) after a planted -30%, and
-    whether a 95% labelled-set bootstrap interval of the first draw covers the truth.
+    whether a 95% labelled-set bootstrap interval of the first draw covers the truth. That
+    interval holds the matrix's uncertainty only, not which postings the draw removed (the
+    `sd` column is that part), so it covers less than 95%.
 
     A category the matrix cannot correct (trends/adjusted.compute_unstable_reason) gets
     `refused` with the reason instead of adjusted numbers, as share_adjusted would publish.
@@ -116,7 +118,7 @@ def compute_planted_drops(
         out[name] = row | {
             "adjusted_pct": round(float(np.mean(adjusted)), 2),
             "adjusted_sd_pct": round(float(np.std(adjusted)), 2),
-            "interval_pct": [round(float(low), 1), round(float(high), 1)],
+            "matrix_interval_pct": [round(float(low), 1), round(float(high), 1)],
             "covered": bool(low <= true_pct <= high),
         }
     return out
