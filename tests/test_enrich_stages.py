@@ -14,6 +14,7 @@ def _one_by_one(rows: list[tuple[object, ...]]) -> ChunkTags:
         out.categories += tags.categories
         out.skills += tags.skills
         out.pay += tags.pay
+        out.engagement += tags.engagement
         out.errors += tags.errors
     return out
 

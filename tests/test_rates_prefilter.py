@@ -22,33 +22,48 @@ from analytics.tagging.pay import (
     NO_PAY,
     Pay,
     _free,
+    _from_phrase,
     _may_name_currency,
     _structured,
     parse_pay,
 )
+from analytics.tagging.pay_phrases import parse_free, parse_labelled
 
 FIXTURES = Path(__file__).parent / "fixtures" / "enrich"
 NEEDLE_LETTERS = sorted(set("hourly range budget usd gbp eur".replace(" ", "")))
 
 
 def reference_parse_pay(text: str) -> Pay:
-    """parse_pay as it was before RuleStarts: every regex searched from the start."""
+    """parse_pay as it was before RuleStarts: every regex searched from the start (the
+    sites' pay fields after Upwork's hourly and est. budget, any-currency phrases last)."""
     if not text:
         return NO_PAY
-    if "$" in text or "£" in text or "€" in text:
-        structured = (
+    money = "$" in text or "£" in text or "€" in text
+    if money:
+        for pattern, kind, rule in (
             (FOOTER_HOURLY, "hourly", "upwork_footer_hourly_range"),
             (EST_BUDGET, "budget", "upwork_est_budget"),
+        ):
+            if m := pattern.search(text):
+                return _structured(m, kind, rule)
+    if phrase := parse_labelled(text):
+        return _from_phrase(phrase, "site_pay_field")
+    if money:
+        for pattern, kind, rule in (
             (FOOTER_BUDGET, "budget", "upwork_footer_budget"),
             (LABEL_HOURLY, "hourly", "upwork_hourly_label"),
-        )
-        for pattern, kind, rule in structured:
+        ):
             if m := pattern.search(text):
                 return _structured(m, kind, rule)
         if m := FREE_SYMBOL_FIRST.search(text):
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(text.lower()) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if phrase := parse_labelled(text, early=False):
+        return _from_phrase(phrase, "site_pay_field")
+    if phrase := parse_free(text):
+        rule = "free_text_salary" if phrase.period == "year" else "free_text_any_currency"
+        return _from_phrase(phrase, rule)
     return NO_PAY
 
 

@@ -67,7 +67,7 @@ def test_enrichment_uses_the_model_only_where_no_rule_matches() -> None:
     by_id = {row[0]: row for row in compute_chunk(rows).categories}
     assert by_id[1][1:4] == ("Translation", None, "model")
     assert by_id[2][1] == "Graphic Design" and by_id[2][3] == "rules"
-    assert by_id[3][1] == "Video Editing & Production" and by_id[3][3] == "platform_label"
+    assert by_id[3][1] == "Video Editing & Production" and by_id[3][3] == "platform"
 
 
 def test_rebuild_is_deterministic(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The versioned enrichment step: postings -> posting_categories, posting_ai_skills, posting_pay.
+"""The versioned enrichment step: postings -> posting_categories, posting_ai_skills, posting_pay,
+posting_engagement.
 
 `enrich_postings` streams postings in chunks of CHUNK_ROWS (memory stays flat in N), tags each
 chunk with pure functions (`compute_chunk`, optionally in a process pool) and writes each chunk
@@ -27,9 +28,12 @@ from analytics.tagging.categories import (
     apply_title_model,
     classify_posting,
     read_platform_map,
+    read_site_crosswalks,
     read_taxonomy,
 )
+from analytics.tagging.engagement import parse_engagement
 from analytics.tagging.pay import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
+from analytics.tagging.site_labels import crosswalk_files
 from analytics.tagging.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
 from analytics.tagging.title_model import MODEL_FILE, read_title_model
 from warehouse.db import transaction
@@ -41,14 +45,14 @@ CHUNK_ROWS = 10_000  # postings per read/write chunk: ~20 MB of text at 2 KB per
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
 
-Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year)
+Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year, source)
 
 
 def compute_rules_version() -> str:
     """'enrich-2+<12 hex>': the code version and a hash of every taxonomy/data file used."""
     digest = hashlib.sha256()
     files = (CATEGORIES_FILE, UPWORK_MAP_FILE, AI_SKILLS_FILE, EXCHANGE_RATES_FILE, MODEL_FILE)
-    for path in files:
+    for path in (*files, *crosswalk_files()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{RULES_CODE_VERSION}+{digest.hexdigest()[:12]}"
@@ -61,6 +65,7 @@ class ChunkTags:
     categories: list[tuple[Any, ...]] = field(default_factory=list)
     skills: list[tuple[Any, ...]] = field(default_factory=list)
     pay: list[tuple[Any, ...]] = field(default_factory=list)
+    engagement: list[tuple[Any, ...]] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
 
 
@@ -85,15 +90,20 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
     A posting that raises in a stage skips the later ones and is tagged Other with pay rule
     ENRICH_ERROR_RULE (the first failure is its reason).
     """
-    taxonomy, mapping = read_taxonomy(), read_platform_map()
+    taxonomy, mapping, crosswalks = read_taxonomy(), read_platform_map(), read_site_crosswalks()
     skill_taxonomy, rates = read_skill_taxonomy(), read_exchange_rates()
     titles = [title or "" for _, title, *_ in rows]
     descriptions = [description or "" for _, _, description, *_ in rows]
     failed: dict[int, str] = {}
+    sources = [row[5] if len(row) > 5 else None for row in rows]
     tags = _run_stage(
-        lambda i: classify_posting(titles[i], descriptions[i], rows[i][3], taxonomy, mapping),
+        lambda i: classify_posting(titles[i], descriptions[i], rows[i][3], taxonomy, mapping,
+                                   sources[i], crosswalks),
         len(rows), failed,
     )  # fmt: skip
+    engagements = _run_stage(
+        lambda i: parse_engagement(titles[i], descriptions[i], sources[i]), len(rows), failed
+    )
     texts = [
         f"{title}\n{description}" for title, description in zip(titles, descriptions, strict=True)
     ]
@@ -108,7 +118,10 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
             out.errors.append((posting_id, failed[i], str(title)[:200]))
             out.categories.append((posting_id, OTHER, None, "rules", None))
             out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
+            out.engagement.append((posting_id, "unknown", ENRICH_ERROR_RULE, False))
             continue
+        eng = engagements[i]
+        out.engagement.append((posting_id, eng.engagement, eng.rule, eng.is_seeker))
         tag, pay, usd = tags[i], pays[i], usds[i]
         out.categories.append(
             (posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
@@ -156,18 +169,19 @@ class EnrichSummary:
 
 READ_NEW_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
-    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year, p.source FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories)"
 )
 READ_ALL_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
-    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year, p.source FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories WHERE method = ?)"
 )
 DELETE_SQL = (
     "DELETE FROM posting_categories WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
     "DELETE FROM posting_ai_skills WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
     "DELETE FROM posting_pay WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
+    "DELETE FROM posting_engagement WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
 )
 INSERT_CATEGORIES_SQL = (
     "INSERT INTO posting_categories SELECT posting_id, category, subcategory, method,"
@@ -181,6 +195,11 @@ INSERT_PAY_SQL = (
     "INSERT INTO posting_pay SELECT posting_id, pay_kind, currency, amount_low, amount_high,"
     " period, usd_hourly_low, usd_hourly_high, usd_hourly_mid, usd_budget, flag, rule,"
     " raw_text, ? AS rules_version, ? AS tagged_at FROM enrich_pay"
+)
+
+INSERT_ENGAGEMENT_SQL = (
+    "INSERT INTO posting_engagement SELECT posting_id, engagement, rule, is_seeker,"
+    " ? AS rules_version, ? AS tagged_at FROM enrich_engagement"
 )
 
 
@@ -217,6 +236,9 @@ PAY_SCHEMA = pa.schema(
      ("amount_high", F), ("period", S), ("usd_hourly_low", F), ("usd_hourly_high", F),
      ("usd_hourly_mid", F), ("usd_budget", F), ("flag", S), ("rule", S), ("raw_text", S)]
 )  # fmt: skip
+ENGAGEMENT_SCHEMA = pa.schema(
+    [("posting_id", INT), ("engagement", S), ("rule", S), ("is_seeker", pa.bool_())]
+)
 
 
 def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
@@ -236,24 +258,28 @@ def save_chunk(
     cats = _table(tags.categories, CATEGORY_SCHEMA)
     skills = _table(tags.skills, SKILL_SCHEMA)
     pay = _table(tags.pay, PAY_SCHEMA)
+    engagement = _table(tags.engagement, ENGAGEMENT_SCHEMA)
     with transaction(conn):
         conn.register("enrich_ids", id_frame)
         conn.register("enrich_cats", cats)
         conn.register("enrich_skills", skills)
         conn.register("enrich_pay", pay)
+        conn.register("enrich_engagement", engagement)
         try:
             for delete in DELETE_SQL:
                 conn.execute(delete)
             conn.execute(INSERT_CATEGORIES_SQL, [version, now])
             conn.execute(INSERT_SKILLS_SQL, [version, now])
             conn.execute(INSERT_PAY_SQL, [version, now])
+            conn.execute(INSERT_ENGAGEMENT_SQL, [version, now])
             for posting_id, reason, title in tags.errors:
                 save_reject(
                     conn, run_id=None, at=now, stage="enrich", origin="enrich_postings",
                     location=f"posting_id {posting_id}", reason=reason, payload=title,
                 )  # fmt: skip
         finally:
-            for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay"):
+            for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay",
+                         "enrich_engagement"):  # fmt: skip
                 conn.unregister(name)
 
 

@@ -21,14 +21,19 @@ from warehouse.confusion import read_confusion
 TAGGED_COUNTS_SQL = """
 SELECT d.posted_date AS date, c.category,
        c.method IN ('rules', 'model') AS tagged, count(*) AS n
-FROM postings_dated d JOIN posting_categories c USING (posting_id)
+FROM postings_demand d JOIN posting_categories c USING (posting_id)  -- as daily_counts: no seekers
 WHERE d.is_simulated = ? AND d.posted_date < ?
+  AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], d.engagement))
 GROUP BY ALL
 """
 
 
 def read_adjusted_inputs(
-    conn: duckdb.DuckDBPyConnection, *, until: date, simulated: bool = False
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    until: date,
+    simulated: bool = False,
+    engagements: tuple[str, ...] = (),
 ) -> AdjustedInputs | None:
     """The stored confusion matrix and daily category counts split by tagging method, or None
     when no matrix is stored (run `jobtrends eval confusion` or `jobtrends enrich`)."""
@@ -36,7 +41,8 @@ def read_adjusted_inputs(
     if stored is None:
         return None
     matrix = ConfusionMatrix(stored.labels, np.asarray(stored.counts), stored.tagger_version)
-    frame = conn.execute(TAGGED_COUNTS_SQL, [simulated, until]).df()
+    chosen = list(engagements)  # the same postings as daily_counts (series.py)
+    frame = conn.execute(TAGGED_COUNTS_SQL, [simulated, until, chosen, chosen]).df()
     frame["date"] = pd.to_datetime(frame["date"])
     parts = []
     for flag in (True, False):

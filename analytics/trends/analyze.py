@@ -177,12 +177,15 @@ def analyze_warehouse(
     settings: DeltaSettings | None = None,
     simulated: bool = False,
     seasonal: bool = False,
+    engagements: tuple[str, ...] = (),
 ) -> AnalysisSummary:
     """Refresh a_daily_counts, a_moving_averages, a_event_deltas, a_event_study, a_pay_deltas.
 
     `full=False` falls back to a full refresh when there is no earlier analysis run.
     `simulated=True` analyses the simulated postings instead of the real ones.
     `seasonal=True` also stores weekly-STL-adjusted moving averages (seasonally_adjusted=true).
+    `engagements` restricts every count to postings of those engagements ("freelance", ...;
+    () = all; change it with `full=True`). Seekers are never counted.
     """
     started = time.perf_counter()
     settings = settings or DeltaSettings()
@@ -196,12 +199,16 @@ def analyze_warehouse(
         since = read_first_touched_date(conn, last, simulated)
     until = as_of + timedelta(days=1)
     if settings.adjusted is None and "share_adjusted" in settings.methods:
-        inputs = read_adjusted_inputs(conn, until=as_of, simulated=simulated)
+        inputs = read_adjusted_inputs(
+            conn, until=as_of, simulated=simulated, engagements=engagements
+        )
         settings = dataclasses.replace(settings, adjusted=inputs)
     with transaction(conn):
         if since is not None:
             fresh = compute_shares(
-                read_daily_counts(conn, since=since, until=until, simulated=simulated)
+                read_daily_counts(
+                    conn, since=since, until=until, simulated=simulated, engagements=engagements
+                )
             )
             conn.execute("DELETE FROM a_daily_counts WHERE date >= ?", [since])
             save_frame(conn, "a_daily_counts", fresh)

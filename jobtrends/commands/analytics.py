@@ -26,12 +26,20 @@ class AnalyticsConfig:
     controls: tuple[str, ...] = ()  # empty: the least-exposed categories (exposure.csv)
     external_series: str = "indeed_postings_index"  # external_series row set for did_external
     external_sector: str = "aggregate"
+    # count only postings of these engagements, e.g. ["freelance", "contract"]; empty: all.
+    # Seekers ([For Hire], SEEKING WORK) are never counted as demand.
+    engagement: tuple[str, ...] = ()
 
 
 def analytics_settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
     from analytics.trends.deltas import DEFAULT_CONTROLS, DeltaSettings
 
     config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
+    from analytics.tagging.engagement import ENGAGEMENTS
+    from jobtrends.config import ConfigError
+
+    if bad := [e for e in config.engagement if e not in ENGAGEMENTS]:
+        raise ConfigError(f"[analytics] engagement: {bad} not in {list(ENGAGEMENTS)}")
     settings = DeltaSettings(
         window_days=config.window_days,
         lag_days=config.lag_days,
@@ -78,6 +86,7 @@ def analyze(
             full=full,
             settings=settings,
             seasonal=seasonal,
+            engagements=config.engagement,
             simulated=simulated,
         )
     click.echo(
