@@ -184,6 +184,8 @@ def compute_adjusted_deltas(
             f"window too small for the correction: {int(n_b)} tagged postings before, "
             f"{int(n_a)} after (needs {MIN_ADJUSTED_POSTINGS} per side)"
         )
+        if n_b == 0 and n_a == 0:
+            note = "no postings tagged by rules or the title model: nothing to correct (see share)"
         out = {label: {"meaningful": False, "note": note} for label in labels}
         inputs.cache[key] = out
         return out
