@@ -1,5 +1,5 @@
 """`jobtrends eval categories` counts section and `jobtrends eval confusion` (issue 13), on a
-real DuckDB file and the vendored labelled sample split into a fit half and a score half."""
+real DuckDB file and 400 real labelled titles split into a fit half and a score half."""
 
 from __future__ import annotations
 
@@ -16,15 +16,18 @@ from analytics.evaluation.categories import read_labelled
 from analytics.evaluation.train_title_model import read_training_titles
 from analytics.trends.adjusted import MAX_CONDITION
 from jobtrends.cli import cli
+from tests.conftest import LABELLED_HANDWRITTEN, LABELLED_REAL, write_real_labelled_sample
 from warehouse.confusion import read_confusion, read_confusion_file
 from warehouse.db import connect
-
-SAMPLE = Path(__file__).parent / "fixtures" / "enrich" / "labelled_titles_sample.csv"
 
 
 @pytest.fixture
 def halves(tmp_path: Path) -> tuple[Path, Path]:
-    frame = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    """400 real labelled titles split in two: fit on one half, score the other."""
+    if not LABELLED_REAL.exists():
+        pytest.skip(f"real data not present: {LABELLED_REAL}")
+    sample = write_real_labelled_sample(tmp_path)
+    frame = pd.read_csv(sample, dtype=str, keep_default_na=False)
     fit, score = tmp_path / "fit.csv", tmp_path / "score.csv"
     frame.iloc[::2].to_csv(fit, index=False)
     frame.iloc[1::2].to_csv(score, index=False)
@@ -56,7 +59,7 @@ def test_shipped_matrix_scored_on_its_own_file_is_flagged_in_sample(tmp_path: Pa
     )
     assert "1_3_2023_general.csv.gz" in shipped.source
     copy = tmp_path / "1_3_2023_general.csv.gz"
-    pd.read_csv(SAMPLE, dtype=str).to_csv(copy, index=False, compression="gzip")
+    pd.read_csv(LABELLED_HANDWRITTEN, dtype=str).to_csv(copy, index=False, compression="gzip")
     out = CliRunner().invoke(cli, ["eval", "categories", str(copy)])
     assert out.exit_code == 0, out.output
     assert "WARNING: scored on 1_3_2023_general.csv.gz" in out.output

@@ -28,8 +28,17 @@ from analytics.tagging.pay import (
     parse_pay,
 )
 from analytics.tagging.pay_phrases import parse_free, parse_labelled
+from tests.conftest import SHARED_DATA
 
-FIXTURES = Path(__file__).parent / "fixtures" / "enrich"
+FIXTURES = Path(__file__).parent / "fixtures"
+TEXT_FILES = sorted((FIXTURES / "enrich").glob("*.*")) + [
+    FIXTURES / "feeds" / "recorded" / "upwork_handwritten.xml"
+]
+REAL_TEXT_FILES = [  # uncompressed real files with pay text: an RSS feed, JSONL items, a CSV
+    SHARED_DATA / "upwork-rss-powerbi-2024" / "raw_xml" / "20240513_RSS_PowerBI.xml",
+    SHARED_DATA / "upwork-rss-2021-02-edn" / "test_feed_items.jsonl",
+    SHARED_DATA / "upwork-rss-2022-06-parsed" / "jobs.csv",
+]
 NEEDLE_LETTERS = sorted(set("hourly range budget usd gbp eur".replace(" ", "")))
 
 
@@ -79,8 +88,10 @@ def test_ignorecase_matches_needle_letters_only_where_lower_does() -> None:
         assert lowered <= folded, letter
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.*")), ids=lambda p: p.name)
-def test_same_pay_as_full_searches_on_vendored_files(path: Path) -> None:
+@pytest.mark.parametrize("path", TEXT_FILES + REAL_TEXT_FILES, ids=lambda p: p.name)
+def test_same_pay_as_full_searches_on_text_files(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"real data not present: {path}")
     text = path.read_text(encoding="utf-8", errors="replace")
     # whole file, and each line/item-sized piece of it
     pieces = [text] + text.split("\n\n") + text.split("<item>")

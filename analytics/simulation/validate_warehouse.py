@@ -21,9 +21,9 @@ from analytics.simulation.postings import save_simulation
 from analytics.simulation.validate_counts import VALIDATED_METHODS
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
-from analytics.trends.windows import CHATGPT_LAUNCH
-from warehouse.db import open_warehouse, transaction
-from warehouse.runs import start_run
+from analytics.trends.events import CHATGPT_LAUNCH
+from warehouse.db import open_warehouse
+from warehouse.runs import recorded_run
 
 # Both 364-day windows and the 91-day lag must fit around 2022-11-30:
 # before = 2021-12-01..2022-11-29, after = 2023-03-01..2024-02-28.
@@ -81,18 +81,18 @@ def compute_simulated_validation(
         for seed in seeds:
             path = Path(tmp) / f"validate-{seed}.duckdb"
             with open_warehouse(path) as conn:
-                with transaction(conn):
-                    run_id = start_run(conn, "simulate", now)
-                result = save_simulation(
-                    conn,
-                    run_id,
-                    plan,
-                    start=VALIDATION_START,
-                    end=VALIDATION_END,
-                    postings=postings,
-                    seed=seed,
-                    now=now,
-                )
+                with recorded_run(conn, "simulate", now, clock=lambda: now) as run:
+                    result = save_simulation(
+                        conn,
+                        run.run_id,
+                        plan,
+                        start=VALIDATION_START,
+                        end=VALIDATION_END,
+                        postings=postings,
+                        seed=seed,
+                        now=now,
+                    )
+                    run.counts = {"entries_seen": result.postings, "postings_new": result.postings}
                 analyze_warehouse(
                     conn,
                     as_of=VALIDATION_END,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -58,15 +58,59 @@ def compute_rules_version() -> str:
     return f"{RULES_CODE_VERSION}+{digest.hexdigest()[:12]}"
 
 
+class CategoryRow(NamedTuple):
+    """A posting_categories row without its stamps (CATEGORY_SCHEMA's order)."""
+
+    posting_id: int
+    category: str
+    subcategory: str | None
+    method: str
+    confidence: float | None
+
+
+class SkillRow(NamedTuple):
+    """A posting_ai_skills row without its stamps (SKILL_SCHEMA's order)."""
+
+    posting_id: int
+    skill: str
+    evidence: str
+
+
+class PayRow(NamedTuple):
+    """A posting_pay row without its stamps (PAY_SCHEMA's order); unset fields are NULL."""
+
+    posting_id: int
+    pay_kind: str
+    currency: str | None = None
+    amount_low: float | None = None
+    amount_high: float | None = None
+    period: str | None = None
+    usd_hourly_low: float | None = None
+    usd_hourly_high: float | None = None
+    usd_hourly_mid: float | None = None
+    usd_budget: float | None = None
+    flag: str | None = None
+    rule: str | None = None
+    raw_text: str | None = None
+
+
+class TagError(NamedTuple):
+    """A posting whose tagging raised: the first reason and its title (cut to 200 characters)."""
+
+    posting_id: int
+    reason: str
+    title: str
+
+
 @dataclass
 class ChunkTags:
     """Rows for the three derived tables, without the version/time stamps."""
 
-    categories: list[tuple[Any, ...]] = field(default_factory=list)
-    skills: list[tuple[Any, ...]] = field(default_factory=list)
-    pay: list[tuple[Any, ...]] = field(default_factory=list)
+    categories: list[CategoryRow] = field(default_factory=list)
+    skills: list[SkillRow] = field(default_factory=list)
+    pay: list[PayRow] = field(default_factory=list)
     engagement: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
+    errors: list[TagError] = field(default_factory=list)
 
 
 def _run_stage(stage: Callable[[int], Any], count: int, failed: dict[int, str]) -> list[Any]:
@@ -115,20 +159,20 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
     out = ChunkTags()
     for i, (posting_id, title, *_) in enumerate(rows):
         if i in failed:
-            out.errors.append((posting_id, failed[i], str(title)[:200]))
-            out.categories.append((posting_id, OTHER, None, "rules", None))
-            out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
+            out.errors.append(TagError(posting_id, failed[i], str(title)[:200]))
+            out.categories.append(CategoryRow(posting_id, OTHER, None, "rules", None))
+            out.pay.append(PayRow(posting_id, "none", rule=ENRICH_ERROR_RULE))
             out.engagement.append((posting_id, "unknown", ENRICH_ERROR_RULE, False))
             continue
         eng = engagements[i]
         out.engagement.append((posting_id, eng.engagement, eng.rule, eng.is_seeker))
         tag, pay, usd = tags[i], pays[i], usds[i]
         out.categories.append(
-            (posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
+            CategoryRow(posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
         )
-        out.skills.extend((posting_id, skill.skill, skill.evidence) for skill in skills[i])
+        out.skills.extend(SkillRow(posting_id, skill.skill, skill.evidence) for skill in skills[i])
         out.pay.append(
-            (
+            PayRow(
                 posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
                 pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
                 pay.flag, pay.rule, pay.raw_text,
@@ -140,17 +184,18 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
 
 def _apply_model(out: ChunkTags, titles: dict[Any, str]) -> None:
     """Re-tag, in one batch, the chunk's postings no rule matched with the title model."""
-    failed = {e[0] for e in out.errors}
+    failed = {e.posting_id for e in out.errors}
     rows = [
         i
-        for i, (pid, _, _, method, confidence) in enumerate(out.categories)
-        if method == "rules" and confidence is None and pid not in failed
+        for i, row in enumerate(out.categories)
+        if row.method == "rules" and row.confidence is None and row.posting_id not in failed
     ]
     tags = [CategoryTag(category=OTHER, method="rules") for _ in rows]
-    open_titles = [titles[out.categories[i][0]] for i in rows]
+    open_titles = [titles[out.categories[i].posting_id] for i in rows]
     for i, tag in zip(rows, apply_title_model(tags, open_titles, read_title_model()), strict=True):
         if tag.method == "model":
-            out.categories[i] = (out.categories[i][0], tag.category, None, "model", tag.confidence)
+            pid = out.categories[i].posting_id
+            out.categories[i] = CategoryRow(pid, tag.category, None, "model", tag.confidence)
 
 
 @dataclass(frozen=True)
@@ -241,7 +286,7 @@ ENGAGEMENT_SCHEMA = pa.schema(
 )
 
 
-def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+def _table(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     """Rows as an Arrow table (column by column: ~10x cheaper than a pandas frame)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
@@ -320,10 +365,10 @@ def enrich_postings(
     for rows, tags in _tag_chunks(chunks, workers):
         save_chunk(conn, tags, [r[0] for r in rows], version, now)
         total += len(rows)
-        categories.update(c[1] for c in tags.categories)
-        skills.update(s[1] for s in tags.skills)
-        pay_kinds.update(p[1] for p in tags.pay)
-        flagged += sum(1 for p in tags.pay if p[10])
+        categories.update(c.category for c in tags.categories)
+        skills.update(s.skill for s in tags.skills)
+        pay_kinds.update(p.pay_kind for p in tags.pay)
+        flagged += sum(1 for p in tags.pay if p.flag)
         errors += len(tags.errors)
     conn.execute(
         "INSERT INTO enrichment_runs (rules_version, started_at, finished_at, mode, postings)"

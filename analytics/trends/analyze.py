@@ -22,10 +22,10 @@ from analytics.trends.adjusted_series import (
 )
 from analytics.trends.deltas import DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
+from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
 from analytics.trends.series import compute_moving_averages, compute_shares, read_daily_counts
 from analytics.trends.windows import (
-    CHATGPT_LAUNCH,
     category_names,
     compute_wide_counts,
     control_total,

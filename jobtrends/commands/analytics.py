@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from datetime import UTC, date, datetime
@@ -10,45 +9,12 @@ from typing import Any
 
 import click
 
-from jobtrends.cli import AppContext
-from jobtrends.commands.bench import bench
-from jobtrends.config import fill
+from analytics.trends.events import CHATGPT_LAUNCH
+from jobtrends.app import AppContext, db_option
+from jobtrends.config import build_delta_settings
 
-
-@dataclasses.dataclass(frozen=True)
-class AnalyticsConfig:
-    """[analytics] settings (env JOBTRENDS_ANALYTICS_*)."""
-
-    events: tuple[str, ...] = ("2022-11-30", "2023-03-14")  # ChatGPT, GPT-4 launches
-    window_days: int = 364  # before/after window length (52 weeks)
-    lag_days: int = 91  # days skipped after the event while an effect ramps in
-    base_floor: int = 30  # fewer postings than this in the before window: not meaningful
-    controls: tuple[str, ...] = ()  # empty: the least-exposed categories (exposure.csv)
-    external_series: str = "indeed_postings_index"  # external_series row set for did_external
-    external_sector: str = "aggregate"
-    # count only postings of these engagements, e.g. ["freelance", "contract"]; empty: all.
-    # Seekers ([For Hire], SEEKING WORK) are never counted as demand.
-    engagement: tuple[str, ...] = ()
-
-
-def analytics_settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
-    from analytics.trends.deltas import DEFAULT_CONTROLS, DeltaSettings
-
-    config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
-    from analytics.tagging.engagement import ENGAGEMENTS
-    from jobtrends.config import ConfigError
-
-    if bad := [e for e in config.engagement if e not in ENGAGEMENTS]:
-        raise ConfigError(f"[analytics] engagement: {bad} not in {list(ENGAGEMENTS)}")
-    settings = DeltaSettings(
-        window_days=config.window_days,
-        lag_days=config.lag_days,
-        base_floor=config.base_floor,
-        controls=config.controls or DEFAULT_CONTROLS,
-        external_series=config.external_series,
-        external_sector=config.external_sector,
-    )
-    return config, settings
+# analytics.trends.deltas.METHODS, spelt here so that --help does not import pandas
+DELTA_METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
 
 
 def _today() -> date:
@@ -66,6 +32,7 @@ def _today() -> date:
 @click.option("--full", is_flag=True, help="Re-aggregate every posting, not only touched dates.")
 @click.option("--seasonal", is_flag=True, help="Also store weekly-STL-adjusted moving averages.")
 @click.option("--simulated", is_flag=True, help="Analyse the simulated postings instead.")
+@db_option
 @click.pass_obj
 def analyze(
     app: AppContext, as_of: datetime | None, full: bool, seasonal: bool, simulated: bool
@@ -74,10 +41,10 @@ def analyze(
     from analytics.trends.analyze import analyze_warehouse
     from warehouse.db import open_warehouse
 
-    config, settings = analytics_settings(app)
+    settings = build_delta_settings(app.analytics)
     day = as_of.date() if as_of else _today()
-    events = [date.fromisoformat(e) for e in config.events]
-    with open_warehouse(app.core.db) as conn:
+    events = [date.fromisoformat(e) for e in app.analytics.events]
+    with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
         summary = analyze_warehouse(
             conn,
             as_of=day,
@@ -86,7 +53,7 @@ def analyze(
             full=full,
             settings=settings,
             seasonal=seasonal,
-            engagements=config.engagement,
+            engagements=app.analytics.engagement,
             simulated=simulated,
         )
     click.echo(
@@ -111,15 +78,16 @@ def _clean(value: Any) -> Any:
 @click.option(
     "--event",
     type=click.DateTime(["%Y-%m-%d"]),
-    default="2022-11-30",
+    default=CHATGPT_LAUNCH.isoformat(),
     show_default=True,
     help="Event date.",
 )
 @click.option(
     "--method",
     "method",
+    type=click.Choice(DELTA_METHODS),
     default=None,
-    help="ma_endpoints | window | share | did | did_external | its | its_placebo.",
+    help="Only this method [default: all].",
 )
 @click.option(
     "--as-of",
@@ -129,30 +97,18 @@ def _clean(value: Any) -> Any:
     help="Which analysis (default: the latest for this event).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@db_option
 @click.pass_obj
 def deltas(
     app: AppContext, event: datetime, method: str | None, as_of: datetime | None, as_json: bool
 ) -> None:
     """Print the before/after delta table from the last `jobtrends analyze`."""
+    from analytics.trends.results import read_event_deltas
     from warehouse.db import open_warehouse
     from warehouse.snapshot import freshest_readable
 
     with open_warehouse(freshest_readable(app.core.db), read_only=True) as conn:
-        frame = conn.execute(
-            """SELECT subject, kind, method, estimate_pct, ci_low_pct, ci_high_pct, n_before,
-                      n_after, meaningful, descriptive,
-                      CAST(before_start AS VARCHAR) AS before_start,
-                      CAST(before_end AS VARCHAR) AS before_end,
-                      CAST(after_start AS VARCHAR) AS after_start,
-                      CAST(after_end AS VARCHAR) AS after_end,
-                      CAST(as_of AS VARCHAR) AS as_of, CAST(event_date AS VARCHAR) AS event_date,
-                      note
-               FROM event_deltas
-               WHERE event_date = ? AND (? IS NULL OR method = ?)
-                 AND as_of = coalesce(?, (SELECT max(as_of) FROM event_deltas WHERE event_date = ?))
-               ORDER BY kind, subject, method, before_start""",
-            [event.date(), method, method, as_of.date() if as_of else None, event.date()],
-        ).df()
+        frame = read_event_deltas(conn, event.date(), method, as_of.date() if as_of else None)
     rows = [{str(k): _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
     if as_json:
         click.echo(json.dumps(rows, indent=1))
@@ -165,24 +121,33 @@ def deltas(
 
 
 @click.command()
-@click.option("--event", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-30", show_default=True)
-@click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
+@click.option(
+    "--event",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=CHATGPT_LAUNCH.isoformat(),
+    show_default=True,
+    help="Event date.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(DELTA_METHODS),
+    default="did",
+    show_default=True,
+    help="Which delta method to correlate.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@db_option
 @click.pass_obj
 def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> None:
     """Each category's generative-AI exposure (Tomlinson et al. 2025, via 2018 SOC) beside its
     measured effect, and their Spearman rank correlation across categories."""
     from analytics.trends.exposure import compute_exposure_correlation, read_exposure
+    from analytics.trends.results import read_category_effects
     from warehouse.db import open_warehouse
     from warehouse.snapshot import freshest_readable
 
     with open_warehouse(freshest_readable(app.core.db), read_only=True) as conn:
-        frame = conn.execute(
-            """SELECT subject, kind, method, estimate_pct, meaningful FROM event_deltas
-               WHERE event_date = ? AND kind = 'category' AND method = ?
-                 AND as_of = (SELECT max(as_of) FROM event_deltas WHERE event_date = ?)""",
-            [event.date(), method, event.date()],
-        ).df()
+        frame = read_category_effects(conn, event.date(), method)
     table = read_exposure()
     rho, used = compute_exposure_correlation(table, frame, method=method)
     effects = frame[frame["meaningful"]].set_index("subject")["estimate_pct"]
@@ -262,7 +227,7 @@ def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> Non
         compute_validation,
     )
 
-    _config, settings = analytics_settings(app)
+    settings = build_delta_settings(app.analytics)
     if simulator:
         from analytics.simulation.validate_warehouse import compute_simulated_validation
 
@@ -298,23 +263,3 @@ def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> Non
     needed = table.set_index("method").loc[["did", "its"], "passes"]
     if not needed.all():
         raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} recovery or coverage")
-
-
-@bench.command("analyze")
-@click.option("--postings", default=5_000_000, show_default=True)
-@click.option(
-    "--db",
-    "path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Where to build the bench warehouse (default a temp file).",
-)
-def bench_analyze(postings: int, path: str | None) -> None:
-    """Build an N-posting warehouse in bulk and time full and incremental `analyze`."""
-    from analytics.evaluation.bench_analyze import run_bench
-
-    for line in run_bench(postings, path, now=datetime.now(UTC)):
-        click.echo(line)
-
-
-COMMANDS = [analyze, deltas, validate, exposure]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
-from jobtrends.commands.analytics import analytics_settings
+from jobtrends.app import AppContext, db_option
 from jobtrends.commands.collect import feed_specs
 
 
@@ -21,12 +21,13 @@ from jobtrends.commands.collect import feed_specs
     help="feeds.toml [env JOBTRENDS_FEEDS; default: the bundled list].",
 )
 @click.option("--interval", type=float, default=None, help="Minutes between cycles.")
+@db_option
 @click.pass_obj
 def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
     """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
     each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
     and at first start. SIGTERM/SIGINT stop it within a few seconds."""
-    from jobtrends.config import ConfigError, ServiceConfig, fill
+    from jobtrends.config import ConfigError, ServiceConfig, build_delta_settings, fill
     from jobtrends.service import run_forever
     from jobtrends.wiring import build_service
 
@@ -36,15 +37,17 @@ def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    analytics, settings = analytics_settings(app)
+    cli = Path(sys.argv[0])
+    logging.getLogger("jobtrends.service").info(
+        "other commands from another shell: %s --db %s health | feeds | deltas | report",
+        cli if cli.name == "jobtrends" else "jobtrends",
+        app.core.db,
+    )
     service = build_service(
         app.core,
         config,
         feed_specs(app, feeds),
-        events=[date.fromisoformat(e) for e in analytics.events],
-        settings=settings,
+        events=[date.fromisoformat(e) for e in app.analytics.events],
+        settings=build_delta_settings(app.analytics),
     )
     sys.exit(run_forever(service))
-
-
-COMMANDS = [serve]

@@ -1,4 +1,4 @@
-"""`jobtrends bench enrich`: postings tagged per second on this machine (prints numbers)."""
+"""The enrichment benchmark behind `jobtrends bench enrich`: postings tagged per second."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import re
 import resource
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
-import click
-
-from jobtrends.commands.bench import bench
-
-BENCH_TEMPLATE_FILE = "upwork_2022_06_jobs.csv"  # real titles and descriptions, test fixture
+# The postings copied N times: the 75 real ones of ../shared/data beside the project (the numbers
+# the README quotes), else the 30 hand-written ones of the tests in the same format
+REAL_TEMPLATE = Path("shared", "data", "upwork-rss-2022-06-parsed", "jobs.csv")
+HANDWRITTEN_TEMPLATE = Path("tests", "fixtures", "enrich", "jobs_2022_format.csv")
 # DuckDB's default cache is 80% of RAM: it would keep the whole generated table (1M postings
 # ~ 0.6 GB) in memory and make peak RSS grow with N for a reason that is not enrichment
 BENCH_DUCKDB_MEMORY = "256MB"
@@ -30,21 +29,24 @@ def _cpu_seconds() -> float:
 def _memory_setting(text: str) -> str:
     """A DuckDB memory size ("256MB", "1GB"); anything else is refused (it is put in SQL)."""
     if not re.fullmatch(r"\d+\s?[KMGT]i?B", text):  # "256MB" -> ok; "1'; DROP" -> error
-        raise click.BadParameter(f"not a memory size like 256MB: {text!r}")
+        raise ValueError(f"not a memory size like 256MB: {text!r}")
     return text
 
 
+def template_path() -> Path:
+    """The real 2022-06 Upwork sample in ../shared/data when present, else the tests' copy-free
+    hand-written file in its format."""
+    here = Path(str(resources.files("analytics"))).parent
+    real = here.parent / REAL_TEMPLATE
+    return real if real.exists() else here / HANDWRITTEN_TEMPLATE
+
+
 def _template_rows() -> list[tuple[str, str]]:
-    """(title, description) pairs from real postings: the vendored 2022-06 Upwork sample plus
-    a footer line, so every rule path (footer, free text, no pay) is exercised."""
+    """(title, description) pairs of `template_path()`'s postings plus a footer line, so every
+    rule path (footer, free text, no pay) is exercised."""
     import pandas as pd
 
-    here = Path(str(resources.files("jobtrends"))).parent
-    frame = pd.read_csv(
-        here / "tests" / "fixtures" / "enrich" / BENCH_TEMPLATE_FILE,
-        dtype=str,
-        keep_default_na=False,
-    )
+    frame = pd.read_csv(template_path(), dtype=str, keep_default_na=False)
     rows = []
     for title, description, budget in zip(
         frame["title"], frame["description"], frame["budget"], strict=True
@@ -56,24 +58,15 @@ def _template_rows() -> list[tuple[str, str]]:
     return rows
 
 
-@bench.command(name="enrich")
-@click.option("--postings", "n", default=100_000, show_default=True, help="Postings to tag.")
-@click.option("--workers", default=2, show_default=True, help="Tagging processes.")
-@click.option(
-    "--duckdb-memory",
-    default=BENCH_DUCKDB_MEMORY,
-    show_default=True,
-    help="DuckDB memory_limit: caps the cache of the generated table, so peak RSS shows "
-    "what enrichment itself holds.",
-)
-def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
+def run_enrich_bench(
+    n: int, workers: int, duckdb_memory: str = BENCH_DUCKDB_MEMORY, *, now: datetime
+) -> str:
     """Tag N synthetic copies of real postings (title + description) and print postings/s."""
     from analytics.tagging.enrich import enrich_postings
     from warehouse.db import connect
     from warehouse.migrate import apply_migrations
 
     templates = _template_rows()
-    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.duckdb")
         apply_migrations(conn)
@@ -101,10 +94,11 @@ def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
         conn.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    click.echo(
+    return (
         f"postings={summary.postings} workers={workers} seconds={seconds:.1f} "
         f"postings_per_s={summary.postings / seconds:.0f} cpu_s={cpu:.1f} "
         f"postings_per_cpu_s={summary.postings / cpu:.0f} "
         f"avg_chars={float(chars[0]) if chars else 0:.0f} "
-        f"peak_rss_mb={peak_mb:.0f} peak_child_rss_mb={child_mb:.0f}"
+        f"peak_rss_mb={peak_mb:.0f} peak_child_rss_mb={child_mb:.0f} "
+        f"templates={template_path().name}"
     )
