@@ -21,7 +21,7 @@ def read_event_deltas(
                   CAST(after_start AS VARCHAR) AS after_start,
                   CAST(after_end AS VARCHAR) AS after_end,
                   CAST(as_of AS VARCHAR) AS as_of, CAST(event_date AS VARCHAR) AS event_date,
-                  note
+                  note, p_value, q_value
            FROM event_deltas
            WHERE event_date = ? AND (? IS NULL OR method = ?)
              AND as_of = coalesce(?, (SELECT max(as_of) FROM event_deltas WHERE event_date = ?))

@@ -1,4 +1,5 @@
-"""`jobtrends analyze`, `deltas`, `validate` and `bench analyze`: the analytics commands."""
+"""`jobtrends analyze`, `deltas` and `exposure`: the analytics commands (`validate` is in
+validate.py and re-exported here)."""
 
 from __future__ import annotations
 
@@ -202,64 +203,6 @@ def render_delta_table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-@click.command()
-@click.option("--seeds", default=20, show_default=True, help="How many generated worlds.")
-@click.option(
-    "--simulator",
-    is_flag=True,
-    help="End to end: the real simulator writes a warehouse per seed, `analyze` measures it "
-    "(slow: about 2.5 min a seed at the default size).",
-)
-@click.option(
-    "--postings",
-    default=2_000_000,
-    show_default=True,
-    help="With --simulator: postings per simulated warehouse (2021-11-01..2024-03-31).",
-)
-@click.pass_obj
-def validate(app: AppContext, seeds: int, simulator: bool, postings: int) -> None:
-    """Plant effects and show how well did/its recover them (and that share/did remove
-    platform growth where window shows it). Exits non-zero when did/its miss the bar."""
-    from analytics.simulation.validate_counts import (
-        REQUIRED_COVERAGE,
-        compute_coverage_table,
-        compute_growth_check,
-        compute_validation,
-    )
+from jobtrends.commands.validate import validate  # noqa: E402  (cli.py lists analytics.validate)
 
-    settings = build_delta_settings(app.analytics)
-    if simulator:
-        from analytics.simulation.validate_warehouse import compute_simulated_validation
-
-        results = compute_simulated_validation(
-            range(1, seeds + 1),
-            postings=postings,
-            now=datetime.now(UTC),
-            on_seed=lambda seed, sec: click.echo(
-                f"seed {seed}: simulated in {sec:.0f} s", err=True
-            ),
-        )
-        click.echo(f"{seeds} simulated warehouses of {postings:,} postings (real simulator)")
-    else:
-        results = compute_validation(range(seeds), settings)
-        click.echo(f"{seeds} seeds of generated daily counts")
-    table = compute_coverage_table(results)
-    click.echo("(category, seed) cases with >= 50 postings/day")
-    click.echo(
-        f"{'method':8} {'cases':>6} {'bias pp':>8} {'mean|err| pp':>13} {'max|err| pp':>12} "
-        f"{'within 3pp':>11} {'95% cover':>10}  pass"
-    )
-    for r in table.itertuples():
-        click.echo(
-            f"{r.method:8} {r.cases:6d} {r.mean_error_pp:+8.2f} {r.mean_abs_error_pp:13.2f} "
-            f"{r.max_abs_error_pp:12.2f} {r.within_3pp:11.1%} {r.coverage_95:10.1%}  "
-            f"{'yes' if r.passes else 'no'}"
-        )
-    click.echo("no planted effect, platform growth +25%/year (mean estimate %):")
-    for r in compute_growth_check(results).itertuples():
-        click.echo(
-            f"  {r.method:8} {r.mean:+7.1f}  (min {r.min:+.1f}, max {r.max:+.1f}, n={r.size})"
-        )
-    needed = table.set_index("method").loc[["did", "its"], "passes"]
-    if not needed.all():
-        raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} recovery or coverage")
+__all__ = ["analyze", "deltas", "exposure", "render_delta_table", "validate"]
