@@ -61,17 +61,35 @@ def test_series_csv_parquet_and_readme_agree_with_the_warehouse(
 def test_seasonally_adjusted_columns_appear_when_stored(analysed: Path, tmp_path: Path) -> None:
     conn = connect(analysed)
     conn.execute(
-        "INSERT INTO a_moving_averages SELECT date, kind, subject, window_days, ma_n * 0.9, "
-        "ma_share, true FROM a_moving_averages WHERE NOT seasonally_adjusted"
+        "INSERT INTO a_moving_averages (date, kind, subject, window_days, ma_n, ma_share, "
+        "seasonally_adjusted) SELECT date, kind, subject, window_days, ma_n * 0.9, ma_share, true "
+        "FROM a_moving_averages WHERE NOT seasonally_adjusted"
+    )
+    conn.close()
+    out = tmp_path / "series"
+    export_series(analysed, out)
+    frame = pd.read_parquet(out / "series.parquet")
+    assert list(frame.columns) == [*BASE_COLUMNS, "ma_n_seasonal", "ma_share_seasonal"]
+    known = frame.dropna(subset=["ma_n"])
+    assert (known["ma_n_seasonal"] - 0.9 * known["ma_n"]).abs().max() < 1e-9
+    assert "ma_n_seasonal" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_confusion_corrected_columns_appear_when_stored(analysed: Path, tmp_path: Path) -> None:
+    conn = connect(analysed)
+    conn.execute(
+        "UPDATE a_moving_averages SET ma_n_adjusted = ma_n * 1.1, ma_share_adjusted = ma_share "
+        "WHERE kind = 'category' AND NOT seasonally_adjusted"
     )
     conn.close()
     out = tmp_path / "series"
     export_series(analysed, out)
     frame = pd.read_parquet(out / "series.parquet")
     assert list(frame.columns) == [*BASE_COLUMNS, "ma_n_adjusted", "ma_share_adjusted"]
-    known = frame.dropna(subset=["ma_n"])
-    assert (known["ma_n_adjusted"] - 0.9 * known["ma_n"]).abs().max() < 1e-9
-    assert "ma_n_adjusted" in (out / "README.md").read_text(encoding="utf-8")
+    known = frame[(frame["kind"] == "category")].dropna(subset=["ma_n"])
+    assert len(known) and (known["ma_n_adjusted"] - 1.1 * known["ma_n"]).abs().max() < 1e-9
+    assert frame.loc[frame["kind"] == "all", "ma_n_adjusted"].isna().all()
+    assert "confusion matrix" in (out / "README.md").read_text(encoding="utf-8")
 
 
 def test_series_export_never_replaces_a_foreign_folder(analysed: Path, tmp_path: Path) -> None:

@@ -83,12 +83,15 @@ def test_rebuild_is_deterministic(tmp_path: Path) -> None:
     assert classify_titles(reread, titles[:20]) == classify_titles(model, titles[:20])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not LABELLED_REAL.exists(), reason=f"real data not present: {LABELLED_REAL}")
 def test_held_out_floor_on_a_real_sample(tmp_path: Path) -> None:
-    # The sample is drawn from 1_3_2023_general; the shipped model was trained on
-    # 1_1_2023_general only. Measured 0.613 (rules alone 0.605; 0.647 and 0.646 before the
-    # rule review dropped php/laravel/node.js from Back-End: its 4 titles here): a floor.
-    report, frame = evaluate_categories([write_real_labelled_sample(tmp_path)])
+    # The sample is drawn from 1_3_2023_general, which the shipped model now trains on (with
+    # 1_1, issue 13): fit on 1_1 alone here so the sample stays held out. Measured 0.613 with
+    # the model of 1_1 before the retrain (rules alone 0.605): a floor.
+    titles, truths = read_training_titles([LABELLED_REAL.with_name("1_1_2023_general.csv.gz")])
+    model = compute_title_model(titles, truths, read_taxonomy().categories + (OTHER,))
+    report, frame = evaluate_categories([write_real_labelled_sample(tmp_path)], model=model)
     assert report.macro_f1 >= 0.60
     assert (frame["method"] == "model").sum() > 0
 

@@ -5,8 +5,10 @@
     DIR/README.md         what every column means
     DIR/_series.json      {"format": "jobtrends-series/1", "rows": N, "columns": [...]}
 
-Columns: date, kind, subject, n, share, ma_n, ma_share, and ma_n_adjusted, ma_share_adjusted
-where `analyze --seasonal` stored seasonally adjusted moving averages. Written to a staging
+Columns: date, kind, subject, n, share, ma_n, ma_share; ma_n_adjusted, ma_share_adjusted (the
+category moving averages corrected with the tagger's confusion matrix) where analyze stored
+them; ma_n_seasonal, ma_share_seasonal where `analyze --seasonal` stored seasonally adjusted
+moving averages. Written to a staging
 folder and renamed into place, so a reader sees the old files or the new ones.
 """
 
@@ -23,7 +25,8 @@ SERIES_MANIFEST = "_series.json"
 SERIES_FORMAT = "jobtrends-series/1"
 MA_WINDOW_DAYS = 84  # the published moving average: 12 weeks, the study's window
 BASE_COLUMNS = ["date", "kind", "subject", "n", "share", "ma_n", "ma_share"]
-ADJUSTED_COLUMNS = ["ma_n_adjusted", "ma_share_adjusted"]
+ADJUSTED_COLUMNS = ["ma_n_adjusted", "ma_share_adjusted"]  # corrected for tagging errors
+SEASONAL_COLUMNS = ["ma_n_seasonal", "ma_share_seasonal"]
 
 COLUMN_DOCS = {
     "date": "UTC posting date (YYYY-MM-DD). The newest day may still have been collecting.",
@@ -35,9 +38,13 @@ COLUMN_DOCS = {
     "ma_n": "Mean of n over the 84 complete days ending on date (12 weeks); empty until 84 "
     "days exist.",
     "ma_share": "The same 84-day mean of share.",
-    "ma_n_adjusted": "ma_n after removing a weekly STL seasonal component (only when the "
+    "ma_n_adjusted": "ma_n of a category corrected with the tagger's confusion matrix "
+    "(adjusted classify-and-count); empty where the window is too small or the matrix cannot "
+    "correct the category.",
+    "ma_share_adjusted": "The same correction of ma_share.",
+    "ma_n_seasonal": "ma_n after removing a weekly STL seasonal component (only when the "
     "warehouse was analysed with `analyze --seasonal`).",
-    "ma_share_adjusted": "The same for ma_share.",
+    "ma_share_seasonal": "The same for ma_share.",
 }
 
 
@@ -50,6 +57,16 @@ def _sql_string(text: str) -> str:
 
 
 def read_has_adjusted(conn: duckdb.DuckDBPyConnection) -> bool:
+    """True when confusion-corrected category moving averages are stored."""
+    row = conn.execute(
+        "SELECT count(ma_n_adjusted) > 0 FROM a_moving_averages "
+        "WHERE NOT seasonally_adjusted AND window_days = ?",
+        [MA_WINDOW_DAYS],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def read_has_seasonal(conn: duckdb.DuckDBPyConnection) -> bool:
     """True when seasonally adjusted moving averages are stored."""
     row = conn.execute(
         "SELECT count(*) > 0 FROM a_moving_averages WHERE seasonally_adjusted AND window_days = ?",
@@ -58,14 +75,16 @@ def read_has_adjusted(conn: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def render_series_sql(adjusted: bool) -> str:
+def render_series_sql(adjusted: bool, seasonal: bool = False) -> str:
     """The SELECT of the tidy series (real postings only; analytics excludes simulated)."""
-    extra = ", a.ma_n AS ma_n_adjusted, a.ma_share AS ma_share_adjusted" if adjusted else ""
+    extra = ", m.ma_n_adjusted, m.ma_share_adjusted" if adjusted else ""
+    if seasonal:
+        extra += ", a.ma_n AS ma_n_seasonal, a.ma_share AS ma_share_seasonal"
     join = (
         "LEFT JOIN a_moving_averages a ON a.date = c.date AND a.kind = c.kind "
         f"AND a.subject = c.subject AND a.window_days = {MA_WINDOW_DAYS} "
         "AND a.seasonally_adjusted"
-        if adjusted
+        if seasonal
         else ""
     )
     return (
@@ -119,14 +138,18 @@ def write_series_export(
         raise SeriesExportError(
             f"{target} is not empty and is not a jobtrends series export; not replacing it"
         )
-    adjusted = read_has_adjusted(conn)
-    columns = BASE_COLUMNS + (ADJUSTED_COLUMNS if adjusted else [])
+    adjusted, seasonal = read_has_adjusted(conn), read_has_seasonal(conn)
+    columns = (
+        BASE_COLUMNS
+        + (ADJUSTED_COLUMNS if adjusted else [])
+        + (SEASONAL_COLUMNS if seasonal else [])
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        select = render_series_sql(adjusted)
+        select = render_series_sql(adjusted, seasonal)
         copied = conn.execute(
             f"COPY ({select}) TO {_sql_string(str(staging / 'series.parquet'))} (FORMAT parquet)"
         ).fetchone()

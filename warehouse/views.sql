@@ -157,6 +157,26 @@ LEFT JOIN posting_engagement e ON e.posting_id = fp.posting_id
 LEFT JOIN posting_categories c ON c.posting_id = fp.posting_id
 GROUP BY f.name, f.source, f.kind;
 
+-- ## Counts you can trust (issue 13)
+
+-- moving_averages_adjusted: the category moving averages beside their adjusted values:
+-- ma_share_adjusted / ma_n_adjusted are corrected with the tagger's confusion matrix (adjusted
+-- classify-and-count, analytics/trends/adjusted.py); NULL where the 84-day window holds fewer
+-- than 5,000 postings the rules or title model tagged, or the matrix cannot correct that
+-- category. event_deltas carries the matching method 'share_adjusted' beside 'share'.
+CREATE VIEW moving_averages_adjusted AS
+SELECT date, kind, subject, window_days, ma_n, ma_share, ma_n_adjusted, ma_share_adjusted,
+       seasonally_adjusted
+FROM a_moving_averages WHERE kind = 'category';
+
+-- tagger_confusion_rates: the stored confusion matrix as rates, P(tagged predicted | truly
+-- truth), with the labelled postings behind each row (support).
+CREATE VIEW tagger_confusion_rates AS
+SELECT tagger_version, truth, predicted, n,
+       sum(n) OVER (PARTITION BY truth) AS support,
+       n / nullif(sum(n) OVER (PARTITION BY truth), 0) AS rate, source, saved_at
+FROM tagger_confusion;
+
 -- ## Collector: run counters (issue 15)
 
 -- run_counts: one row per collection run, its counters derived from what it stored: feeds by
@@ -393,3 +413,24 @@ COMMENT ON COLUMN run_counts.feeds_gone IS 'Feeds that answered 404 or 410: gone
 COMMENT ON COLUMN run_counts.entries_seen IS 'Entries read in this run (fetch_log, else what the run recorded).';
 COMMENT ON COLUMN run_counts.postings_new IS 'Postings this run stored first.';
 COMMENT ON COLUMN run_counts.rejects IS 'Entries or files this run rejected (see rejects).';
+
+COMMENT ON VIEW moving_averages_adjusted IS 'Category moving averages beside their values corrected with the tagger''s confusion matrix (adjusted classify-and-count).';
+COMMENT ON COLUMN moving_averages_adjusted.date IS 'Last day of the trailing window (UTC calendar date).';
+COMMENT ON COLUMN moving_averages_adjusted.kind IS 'Always category.';
+COMMENT ON COLUMN moving_averages_adjusted.subject IS 'Category name.';
+COMMENT ON COLUMN moving_averages_adjusted.window_days IS 'Length of the trailing window in days (84).';
+COMMENT ON COLUMN moving_averages_adjusted.ma_n IS 'Mean daily postings tagged with the category over the window (classify-and-count).';
+COMMENT ON COLUMN moving_averages_adjusted.ma_share IS 'Mean daily share of postings tagged with the category (0..1).';
+COMMENT ON COLUMN moving_averages_adjusted.ma_n_adjusted IS 'ma_n corrected with the confusion matrix; NULL where the window holds under 5,000 rule/model-tagged postings or the matrix cannot correct the category.';
+COMMENT ON COLUMN moving_averages_adjusted.ma_share_adjusted IS 'ma_share corrected with the confusion matrix (0..1); NULL as for ma_n_adjusted.';
+COMMENT ON COLUMN moving_averages_adjusted.seasonally_adjusted IS 'True for rows computed on the seasonally adjusted series (analyze --seasonal).';
+
+COMMENT ON VIEW tagger_confusion_rates IS 'The stored tagger confusion matrix as rates P(predicted | truth), with the labelled postings behind each row.';
+COMMENT ON COLUMN tagger_confusion_rates.tagger_version IS 'Rules and model version the matrix was estimated for; share_adjusted is flagged STALE when tags carry another.';
+COMMENT ON COLUMN tagger_confusion_rates.truth IS 'The labelled (platform) category.';
+COMMENT ON COLUMN tagger_confusion_rates.predicted IS 'The category the rules or title model gave from the title alone.';
+COMMENT ON COLUMN tagger_confusion_rates.n IS 'Labelled postings with this truth and prediction (out of fold).';
+COMMENT ON COLUMN tagger_confusion_rates.support IS 'Labelled postings with this truth.';
+COMMENT ON COLUMN tagger_confusion_rates.rate IS 'n / support: the share of this truth tagged as predicted.';
+COMMENT ON COLUMN tagger_confusion_rates.source IS 'Where the matrix came from: the shipped file or a warehouse refresh.';
+COMMENT ON COLUMN tagger_confusion_rates.saved_at IS 'When the matrix was stored (UTC).';

@@ -31,7 +31,10 @@ LABEL_COLUMNS = ("title", "occupations_category_pref_label", "occupations_oservi
 
 def read_labelled(path: Path) -> pd.DataFrame:
     """The labelled CSV (gzip allowed) with one row per unique posting (by `uid` if present)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not a labelled CSV ({exc})") from exc
     missing = [c for c in LABEL_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -48,16 +51,19 @@ class CategoryReport:
     macro_f1: float
     per_category: dict[str, dict[str, float]]
     confusion: dict[str, dict[str, int]]  # truth -> predicted -> count
+    # share errors and planted drops (analytics/evaluation/shares.py), when a matrix was given
+    counts: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object `jobtrends eval categories --json` prints."""
-        return {
+        out = {
             "n": self.n,
             "macro_f1": round(self.macro_f1, 4),
             "per_category": self.per_category,
             "confusion": self.confusion,
             "averaged_over": [c for c in self.per_category if c != OTHER],
         }
+        return out | (self.counts or {})
 
 
 def compute_category_report(

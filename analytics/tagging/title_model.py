@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FILE = Path(__file__).parent / "data" / "title_model.npz"
+# the tagger's out-of-fold confusion matrix, rebuilt with the model (`jobtrends eval confusion`)
+CONFUSION_FILE = Path(__file__).parent / "data" / "confusion_matrix.json"
 # "C++/C# dev, Node.js" -> ["c++", "c#", "dev", "node", "js"]: '+' and '#' belong to the
 # language names clients write; '.' and '/' split
 TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")

@@ -16,6 +16,10 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
+from analytics.trends.adjusted_series import (
+    compute_adjusted_moving_averages,
+    read_adjusted_inputs,
+)
 from analytics.trends.deltas import ALL_OTHER_POSTINGS, DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
 from analytics.trends.events import CHATGPT_LAUNCH
@@ -212,6 +216,11 @@ def analyze_warehouse(
     if last is not None:
         since = read_first_touched_date(conn, last, simulated)
     until = as_of + timedelta(days=1)
+    if settings.adjusted is None and "share_adjusted" in settings.methods:
+        inputs = read_adjusted_inputs(
+            conn, until=as_of, simulated=simulated, engagements=engagements
+        )
+        settings = dataclasses.replace(settings, adjusted=inputs)
     with transaction(conn):
         if since is not None:
             fresh = compute_shares(
@@ -223,7 +232,9 @@ def analyze_warehouse(
             save_frame(conn, "a_daily_counts", fresh)
         counts = read_stored_counts(conn)
         conn.execute("DELETE FROM a_moving_averages")
-        save_frame(conn, "a_moving_averages", compute_moving_averages(counts, as_of=as_of))
+        averages = compute_moving_averages(counts, as_of=as_of)
+        averages = compute_adjusted_moving_averages(averages, settings.adjusted)
+        save_frame(conn, "a_moving_averages", averages)
         if seasonal:
             adjusted = compute_moving_averages(counts, as_of=as_of, seasonally_adjusted=True)
             save_frame(conn, "a_moving_averages", adjusted)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.trends.adjusted import AdjustedInputs, compute_share_adjusted
 from analytics.trends.bootstrap import compute_window
 from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
@@ -51,7 +52,10 @@ ALL_OTHER_POSTINGS = "all other postings"
 # The first generative-AI launch: a placebo event whose after window reaches it measures it.
 FIRST_REAL_EVENT = CHATGPT_LAUNCH
 SIGNIFICANT_Q = 0.05  # "significant" = Benjamini-Hochberg q below this (one event and method)
-METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
+METHODS = (
+    "ma_endpoints", "window", "share", "share_adjusted", "did", "did_external", "its",
+    "its_placebo",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class DeltaSettings:
     external_series: str = "indeed_postings_index"  # external_series.series used by did_external
     external_sector: str = "aggregate"  # ... and its sector
     external: pd.Series | None = field(default=None, compare=False)  # that daily index, loaded
+    # confusion matrix and tagged/exact daily counts for share_adjusted (trends/adjusted.py)
+    adjusted: AdjustedInputs | None = field(default=None, compare=False)
 
     def fingerprint(self) -> str:
         """The settings a stored result depends on, as stable text (saved beside the rows)."""
@@ -175,6 +181,19 @@ def compute_share_method(ctx: EventContext, subject: tuple[str, str]) -> MethodR
     return _windowed(ctx, subject, values)
 
 
+def compute_share_adjusted_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    """share_adjusted: the share corrected with the confusion matrix (trends/adjusted.py)."""
+    assert ctx.windows is not None
+    [(w, counts)] = _windowed(ctx, subject, {})
+    small = compute_small_base_note(
+        counts.get("n_before") or 0, counts.get("n_after") or 0, ctx.settings.base_floor
+    )
+    if small:  # the shared small-base rule says why (compute_method_rows)
+        return [(w, counts)]
+    values = compute_share_adjusted(ctx.settings.adjusted, subject, w, ctx.settings.seed)
+    return [(w, {**counts, **values})]
+
+
 def compute_control(ctx: EventContext, subject: tuple[str, str]) -> tuple[pd.Series, str]:
     """The control series of `did` for a subject and the words that name it."""
     categories = category_names(ctx.wide)
@@ -221,6 +240,7 @@ METHOD_FUNCTIONS: dict[str, MethodFunction] = {
     "ma_endpoints": compute_ma_endpoints,
     "window": compute_window_method,
     "share": compute_share_method,
+    "share_adjusted": compute_share_adjusted_method,
     "did": compute_did_method,
     "did_external": compute_did_external_method,
     "its": compute_its_method,

@@ -1,4 +1,4 @@
-"""`jobtrends enrich` and `jobtrends eval categories|rates`: tag postings and measure the tags."""
+"""`jobtrends enrich` and `jobtrends eval categories|confusion|rates|skills`: tag and measure."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import duckdb
 
 from jobtrends.app import AppContext, db_option
 
@@ -38,6 +39,7 @@ def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
                 workers=workers,
                 on_progress=make_count_callback(bar),
             )
+        save_shipped_confusion(conn, started)
     seconds = (datetime.now(UTC) - started).total_seconds()
     click.echo(
         f"enriched {summary.postings} posting(s) [{summary.mode}] with rules "
@@ -54,6 +56,14 @@ def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
         click.echo(f"  postings that failed to tag (see rejects, stage 'enrich'): {summary.errors}")
 
 
+def save_shipped_confusion(conn: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Store the tagger's shipped confusion matrix, the one share_adjusted corrects with."""
+    from analytics.tagging.title_model import CONFUSION_FILE
+    from warehouse.confusion import read_confusion_file, save_confusion
+
+    save_confusion(conn, read_confusion_file(CONFUSION_FILE), now)
+
+
 @click.group(name="eval")
 def eval_group() -> None:
     """Measure the tags against real labelled postings."""
@@ -61,22 +71,117 @@ def eval_group() -> None:
 
 @eval_group.command(name="categories")
 @click.argument("paths", nargs=-1, required=True, type=PATHS)
+@click.option(
+    "--fit", "fit", multiple=True, type=PATHS,
+    help="Fit the title model and the confusion matrix on this labelled file (repeatable) "
+    "instead of using the shipped ones; score PATHS with them.",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_categories(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Per-category precision/recall/F1, confusion matrix and macro F1 from titles alone.
+def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], as_json: bool) -> None:
+    """Per-category precision/recall/F1, macro F1, and the category shares' errors.
 
     PATHS are labelled CSVs (gzip allowed) with columns title, occupations_category_pref_label
     and occupations_oservice_pref_label. Labels are mapped through
     analytics/tagging/taxonomy/upwork_categories.toml and hidden from the classifier, which is the
-    enrichment's: keyword rules, then the shipped title model where no rule matches.
+    enrichment's: keyword rules, then the title model where no rule matches. Shares: the mean
+    absolute error over the 12 categories of classify-and-count (share_mae_pp) and of the counts
+    adjusted with the confusion matrix (share_mae_pp_adjusted), and a planted -30% drop per
+    category. Score files the model was not fitted on (--fit another file).
     """
-    from analytics.evaluation.categories import evaluate_categories, render_category_report
+    from analytics.evaluation.categories import render_category_report
+    from analytics.evaluation.counts import evaluate_counts, render_counts
 
-    report, _ = evaluate_categories(list(paths))
+    try:
+        report = evaluate_counts(list(paths), fit=list(fit))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.as_json()))
     else:
-        click.echo(render_category_report(report))
+        click.echo(render_category_report(report) + render_counts(report))
+
+
+@eval_group.command(name="confusion")
+@click.argument("paths", nargs=-1, required=True, type=PATHS)
+@click.option(
+    "--warehouse", "use_warehouse", is_flag=True,
+    help="Also score the warehouse's postings that carry a platform label (title only, label "
+    "hidden) and add them; then store the matrix in the warehouse.",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the matrix (default: the shipped data file).")  # fmt: skip
+@click.pass_obj
+def eval_confusion(
+    app: AppContext, paths: tuple[Path, ...], use_warehouse: bool, out: Path | None
+) -> None:
+    """Rebuild the tagger's confusion matrix, out of fold, from labelled postings.
+
+    PATHS as for `eval categories`. Writes analytics/tagging/data/confusion_matrix.json (or
+    --out), stamped with the tagger's rules version; share_adjusted corrects with it.
+    """
+    from analytics.evaluation.confusion import (
+        compute_confusion,
+        compute_out_of_fold,
+        compute_title_predictions,
+        read_warehouse_pairs,
+        render_sources,
+        render_stored,
+    )
+    from analytics.evaluation.train_title_model import read_training_titles
+    from analytics.tagging.enrich import compute_rules_version
+    from analytics.tagging.title_model import CONFUSION_FILE, read_title_model
+    from warehouse.confusion import save_confusion, write_confusion_file
+    from warehouse.db import open_warehouse
+
+    try:
+        titles, truths = read_training_titles(list(paths))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    predictions = compute_out_of_fold(titles, truths)
+    extra = 0
+    if use_warehouse:
+        with open_warehouse(app.core.db) as conn:
+            w_titles, w_truths = read_warehouse_pairs(conn)
+        truths = truths + w_truths
+        predictions = predictions + compute_title_predictions(w_titles, read_title_model())
+        extra = len(w_titles)
+    matrix = compute_confusion(truths, predictions, compute_rules_version())
+    stored = render_stored(matrix, render_sources(list(paths), extra))
+    target = out or CONFUSION_FILE
+    write_confusion_file(stored, target)
+    click.echo(
+        f"confusion matrix from {len(truths)} labelled postings ({stored.source}), "
+        f"cond {matrix.condition:.2f}, tagger {matrix.tagger_version} -> {target}"
+    )
+    if use_warehouse:
+        with open_warehouse(app.core.db) as conn:
+            save_confusion(conn, stored, datetime.now(UTC))
+        click.echo("stored in the warehouse table tagger_confusion")
+
+
+@eval_group.command(name="skills")
+@click.argument("path", type=PATHS)
+@click.option(
+    "--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None, help="Where the labelled sets' texts are (default: ../shared/data).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_skills(path: Path, data: Path | None, as_json: bool) -> None:
+    """Precision and recall per AI skill on a hand-labelled set of real postings.
+
+    PATH is a `set,id,skills` CSV such as analytics/evaluation/labels/ai_skills_labelled.csv
+    (the labelling rule is LABELLING.md beside it); the texts are read from the shared sets.
+    """
+    from analytics.evaluation.skills import DEFAULT_DATA, evaluate_skills, render_skill_report
+
+    try:
+        result = evaluate_skills(path, data or DEFAULT_DATA)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(render_skill_report(result))
 
 
 @eval_group.command(name="rates")

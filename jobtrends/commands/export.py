@@ -30,7 +30,8 @@ from warehouse.snapshot import choose_read_file
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Folder for the published series as tidy series.csv + series.parquet + README.md "
-    "(date, kind, subject, n, share, ma_n, ma_share[, ma_n_adjusted, ma_share_adjusted]).",
+    "(date, kind, subject, n, share, ma_n, ma_share[, ma_n_adjusted, ma_share_adjusted]"
+    "[, ma_n_seasonal, ma_share_seasonal]).",
 )
 @click.option("--live", is_flag=True, help="Read the live file even when a snapshot is current.")
 @db_option
