@@ -77,7 +77,7 @@ def merge_lock(lake: Path) -> Iterator[None]:
 
 
 def _empty_postings(folder: Path) -> str:
-    path = folder / "_empty_postings.parquet"
+    path = folder / "empty-postings.parquet"  # Spark skips names starting with _
     pq.write_table(POSTINGS_SCHEMA.empty_table(), path)
     return str(path)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from jobtrends.cli import AppContext
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_collect
 
 
 def feed_specs(app: AppContext, feeds: Path | None) -> list:
@@ -46,6 +47,8 @@ DB_OPTION = click.option(
 )
 @click.option("--source", default=None, help="Site name for --from-file (default: from links).")
 @DB_OPTION
+@LAKE_OPTION
+@SHARD_OPTION
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def collect(
@@ -55,6 +58,8 @@ def collect(
     from_files: tuple[Path, ...],
     source: str | None,
     db: Path | None,
+    lake: Path | None,
+    shard: str | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
@@ -63,6 +68,8 @@ def collect(
     """
     from collector.cycle import run_cycle, store_spool, write_file_spool
 
+    if lake is not None and once:
+        return run_lake_collect(lake, shard, feed_specs(app, feeds))
     db_path = db or app.core.db
     spool = db_path.parent / "spool"
     now = datetime.now(UTC)

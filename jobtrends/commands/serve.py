@@ -11,6 +11,7 @@ import click
 from jobtrends.cli import AppContext
 from jobtrends.commands.analytics import analytics_settings
 from jobtrends.commands.collect import feed_specs
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
 
 
 @click.command()
@@ -21,8 +22,16 @@ from jobtrends.commands.collect import feed_specs
     help="feeds.toml [env JOBTRENDS_FEEDS; default: the bundled list].",
 )
 @click.option("--interval", type=float, default=None, help="Minutes between cycles.")
+@LAKE_OPTION
+@SHARD_OPTION
 @click.pass_obj
-def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
+def serve(
+    app: AppContext,
+    feeds: Path | None,
+    interval: float | None,
+    lake: Path | None = None,
+    shard: str | None = None,
+) -> None:
     """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
     each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
     and at first start. SIGTERM/SIGINT stop it within a few seconds."""
@@ -36,6 +45,8 @@ def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    if lake is not None:
+        return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
     analytics, settings = analytics_settings(app)
     service = build_service(
         app.core,
