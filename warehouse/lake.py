@@ -100,19 +100,28 @@ def write_run(
     if rows.num_rows:
         for source in sorted(set(rows.column("source").to_pylist())):
             part = rows.filter(pc.equal(rows.column("source"), source))
-            rel = (
-                f"{RAW_DIR}/source={check_safe_name(source, 'source')}/month={month}/"
-                f"{writer}-run={run}.parquet"
-            )
+            rel = render_raw_file(writer, run, source, month)
             sink = pa.BufferOutputStream()
             pq.write_table(part, sink, compression="zstd")
             _write_atomic(lake / rel, sink.getvalue().to_pybytes())
             files.append(rel)
     marker = RunMarker(writer, run, run_id, seen_at, tuple(files), rows.num_rows, tuple(outcomes))
-    body = {**marker.__dict__, "seen_at": seen_at.isoformat(), "files": files,
-            "outcomes": list(outcomes)}  # fmt: skip
-    _write_atomic(lake / RUNS_DIR / writer / f"{run}.json", json.dumps(body, default=str).encode())
+    write_run_marker(lake, marker)
     return marker
+
+
+def render_raw_file(writer: str, run: str, source: str, month: str) -> str:
+    """A run's raw file for one partition, relative to the lake root."""
+    return (f"{RAW_DIR}/source={check_safe_name(source, 'source')}/month={month}/"
+            f"{writer}-run={run}.parquet")  # fmt: skip
+
+
+def write_run_marker(lake: Path, marker: RunMarker) -> None:
+    """Commit a run whose files are written: its marker, atomically."""
+    body = {**marker.__dict__, "seen_at": marker.seen_at.isoformat(),
+            "files": list(marker.files), "outcomes": list(marker.outcomes)}  # fmt: skip
+    path = lake / RUNS_DIR / marker.writer / f"{marker.run}.json"
+    _write_atomic(path, json.dumps(body, default=str).encode())
 
 
 def read_run_markers(lake: Path, writer: str | None = None) -> list[RunMarker]:
