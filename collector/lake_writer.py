@@ -26,8 +26,8 @@ from collector.parse_pool import compute_batch
 from warehouse.db import open_warehouse, transaction
 from warehouse.feed_state import FetchOutcome, read_due_feeds, save_feed_specs, save_fetch_outcome
 from warehouse.lake import (
-    RunMarker,
     STATE_DIR,
+    RunMarker,
     compute_run_id,
     read_run_markers,
     render_run_name,
@@ -36,8 +36,12 @@ from warehouse.lake import (
 )
 from warehouse.postings import build_batch, save_reject
 
-LAKE_COLUMNS = (("seen_at", pa.timestamp("us", tz="UTC")), ("run", pa.string()),
-                ("run_id", pa.int64()), ("writer", pa.string()))  # fmt: skip
+LAKE_COLUMNS = (
+    ("seen_at", pa.timestamp("us", tz="UTC")),
+    ("run", pa.string()),
+    ("run_id", pa.int64()),
+    ("writer", pa.string()),
+)
 
 
 @dataclass
@@ -51,9 +55,11 @@ class LakeCycleSummary:
 
     def render(self) -> str:
         feeds = " ".join(f"{k}={v}" for k, v in sorted(self.feeds.items()))
-        return (f"{self.writer} run {self.run or '-'}: feeds {feeds or 'none due'} "
-                f"raw_rows={self.rows} recovered_runs={self.recovered} "
-                f"seconds={self.seconds:.2f}")  # fmt: skip
+        return (
+            f"{self.writer} run {self.run or '-'}: feeds {feeds or 'none due'} "
+            f"raw_rows={self.rows} recovered_runs={self.recovered} "
+            f"seconds={self.seconds:.2f}"
+        )
 
 
 def state_path(lake: Path, writer: str) -> Path:
@@ -80,12 +86,15 @@ def save_applied_run(conn: duckdb.DuckDBPyConnection, marker: RunMarker, now: da
     )
 
 
-def save_recovered_runs(conn: duckdb.DuckDBPyConnection, lake: Path, writer: str,
-                        now: datetime) -> int:  # fmt: skip
+def save_recovered_runs(
+    conn: duckdb.DuckDBPyConnection, lake: Path, writer: str, now: datetime
+) -> int:
     """Apply the writer's committed runs that its state does not know yet (a crash after
     the marker, before the state); returns how many."""
-    known = {r for (r,) in conn.execute("SELECT run FROM lake_runs WHERE writer = ?",
-                                        [writer]).fetchall()}  # fmt: skip
+    known = {
+        r
+        for (r,) in conn.execute("SELECT run FROM lake_runs WHERE writer = ?", [writer]).fetchall()
+    }
     missing = [m for m in read_run_markers(lake, writer) if m.run not in known]
     for marker in missing:
         with transaction(conn):
@@ -93,8 +102,9 @@ def save_recovered_runs(conn: duckdb.DuckDBPyConnection, lake: Path, writer: str
     return len(missing)
 
 
-def compute_lake_rows(batch_rows: pa.Table, seen_at: datetime, run: str, run_id: int,
-                      writer: str) -> pa.Table:  # fmt: skip
+def compute_lake_rows(
+    batch_rows: pa.Table, seen_at: datetime, run: str, run_id: int, writer: str
+) -> pa.Table:
     """build_batch's rows plus the run's stamp (seen_at, run, run_id, writer)."""
     n = batch_rows.num_rows
     values = (seen_at.astimezone(UTC), run, run_id, writer)
@@ -105,9 +115,14 @@ def compute_lake_rows(batch_rows: pa.Table, seen_at: datetime, run: str, run_id:
 
 
 def run_lake_cycle(
-    lake: Path, specs: Sequence[FeedSpec], shard: int, count: int, now: datetime, *,
+    lake: Path,
+    specs: Sequence[FeedSpec],
+    shard: int,
+    count: int,
+    now: datetime,
+    *,
     timeout_s: float = READ_TIMEOUT_S,
-) -> LakeCycleSummary:  # fmt: skip
+) -> LakeCycleSummary:
     """Poll the due feeds of `specs` (already this shard's), append what they returned to
     the lake as one committed run, then record their outcomes in the shard's state."""
     start = time.monotonic()
@@ -116,8 +131,11 @@ def run_lake_cycle(
     with open_warehouse(state) as conn:  # its lock keeps a second process off this shard
         recovered = save_recovered_runs(conn, lake, writer, now)
         with transaction(conn):
-            save_feed_specs(conn, [(s.name, s.url, s.kind, s.source, s.min_interval_s,
-                                    s.enabled) for s in specs], now)  # fmt: skip
+            save_feed_specs(
+                conn,
+                [(s.name, s.url, s.kind, s.source, s.min_interval_s, s.enabled) for s in specs],
+                now,
+            )
         due = read_due_feeds(conn, now, [s.name for s in specs])
         results = list(fetch_feeds_iter(due, now, timeout_s=timeout_s))
         batch = compute_batch(results, now)
@@ -126,20 +144,46 @@ def run_lake_cycle(
         outcomes = [{**o.__dict__} for o in batch.outcomes]
         marker = None
         if batch.outcomes:
-            marker = write_run(lake, writer, run, run_id, now,
-                               compute_lake_rows(rows, now, run, run_id, writer), outcomes)  # fmt: skip
+            marker = write_run(
+                lake,
+                writer,
+                run,
+                run_id,
+                now,
+                compute_lake_rows(rows, now, run, run_id, writer),
+                outcomes,
+            )
             with transaction(conn):
                 save_applied_run(conn, marker, now)
                 for e in unkeyed:
-                    save_reject(conn, run_id=run_id, at=now, stage="entry", origin=e.feed_name,
-                                location=e.title, payload=e.description,
-                                reason="entry has neither guid nor link, so it cannot be "
-                                "deduplicated")  # fmt: skip
+                    save_reject(
+                        conn,
+                        run_id=run_id,
+                        at=now,
+                        stage="entry",
+                        origin=e.feed_name,
+                        location=e.title,
+                        payload=e.description,
+                        reason="entry has neither guid nor link, so it cannot be deduplicated",
+                    )
                 for origin, stage, reason in batch.problems:
-                    save_reject(conn, run_id=run_id, at=now, stage=stage, origin=origin,
-                                location=None, reason=reason)  # fmt: skip
+                    save_reject(
+                        conn,
+                        run_id=run_id,
+                        at=now,
+                        stage=stage,
+                        origin=origin,
+                        location=None,
+                        reason=reason,
+                    )
     feeds: dict[str, int] = {}
     for o in batch.outcomes:
         feeds[o.outcome] = feeds.get(o.outcome, 0) + 1
-    return LakeCycleSummary(writer, marker.run if marker else None, feeds,
-                            rows.num_rows, recovered, time.monotonic() - start)  # fmt: skip
+    return LakeCycleSummary(
+        writer,
+        marker.run if marker else None,
+        feeds,
+        rows.num_rows,
+        recovered,
+        time.monotonic() - start,
+    )

@@ -24,7 +24,7 @@ class ShardError(ValueError):
 
 
 def parse_shard(text: str) -> tuple[int, int]:
-    """"2/3" -> (2, 3); "0/3", "4/3", "x" -> ShardError naming the value."""
+    """ "2/3" -> (2, 3); "0/3", "4/3", "x" -> ShardError naming the value."""
     match = SHARD_PATTERN.match(text)
     if not match:
         raise ShardError(f"--shard {text!r}: expected k/K, e.g. 1/3")

@@ -33,7 +33,11 @@ def render_feed(index: int, stage: int) -> bytes:
         if index not in feeds_of(job):
             continue
         title = f"Job {job}" + (" (updated)" if stage >= 3 and job % 5 == 0 else "")
-        pub = "" if job % 4 == 0 else f"<pubDate>Mon, {1 + job % 27:02d} Jan 2024 10:00:00 GMT</pubDate>"
+        pub = (
+            ""
+            if job % 4 == 0
+            else f"<pubDate>Mon, {1 + job % 27:02d} Jan 2024 10:00:00 GMT</pubDate>"
+        )
         items.append(
             f"<item><title>{title}</title>"
             f"<link>https://jobs.example.com/j/{job}?utm_source=jobs{index}</link>"

@@ -31,8 +31,17 @@ def run(*args: str) -> str:
 
 
 def shard_args(lake: Path, feeds: Path, k: int) -> list[str]:
-    return [JOBTRENDS, "collect", "--once", "--feeds", str(feeds), "--lake", str(lake),
-            "--shard", f"{k}/3"]  # fmt: skip
+    return [
+        JOBTRENDS,
+        "collect",
+        "--once",
+        "--feeds",
+        str(feeds),
+        "--lake",
+        str(lake),
+        "--shard",
+        f"{k}/3",
+    ]
 
 
 def stage_of(ts: datetime, starts: list[datetime]) -> int:
@@ -40,31 +49,38 @@ def stage_of(ts: datetime, starts: list[datetime]) -> int:
     return sum(1 for s in starts if s <= ts)
 
 
-def rows(sql: str, starts: list[datetime]) -> dict[int, tuple[Any, ...]]:
+def rows(
+    c: duckdb.DuckDBPyConnection, sql: str, starts: list[datetime], params: list[Any]
+) -> dict[int, tuple[Any, ...]]:
     """posting_id -> (times_seen, first stage, last stage, posted (date or stage), feeds)."""
-    with duckdb.connect() as c:
-        c.execute("SET TimeZone = 'UTC'")
-        out = {}
-        for pid, seen, first, last, posted, feeds, _title in c.execute(sql).fetchall():
-            # posted_at falls back to first_seen: compare those by stage as well
-            posted_key = stage_of(posted, starts) if posted == first else posted
-            out[pid] = (seen, stage_of(first, starts), stage_of(last, starts), posted_key,
-                        tuple(feeds))  # fmt: skip
+    c.execute("SET TimeZone = 'UTC'")
+    out = {}
+    for pid, seen, first, last, posted, feeds, _title in c.execute(sql, params).fetchall():
+        # posted_at falls back to first_seen: compare those by stage as well
+        posted_key = stage_of(posted, starts) if posted == first else posted
+        out[pid] = (
+            seen,
+            stage_of(first, starts),
+            stage_of(last, starts),
+            posted_key,
+            tuple(feeds),
+        )
     return out
 
 
 def lake_rows(lake: Path, starts: list[datetime]) -> dict[int, tuple[Any, ...]]:
     manifest = read_current(lake)
     assert manifest is not None
-    files = ", ".join(f"'{f}'" for f in read_table_files(lake, manifest, "postings"))
+    files = read_table_files(lake, manifest, "postings")
     with duckdb.connect() as c:
-        dupes = c.execute(f"SELECT count(*) - count(DISTINCT posting_id) FROM read_parquet([{files}])").fetchone()
-    assert dupes == (0,)
-    return rows(f"SELECT {COLUMNS} FROM read_parquet([{files}])", starts)
+        sql = "SELECT count(*) - count(DISTINCT posting_id) FROM read_parquet(?)"
+        assert c.execute(sql, [files]).fetchone() == (0,)
+        return rows(c, f"SELECT {COLUMNS} FROM read_parquet(?)", starts, [files])  # noqa: S608
 
 
 def db_rows(db: Path, starts: list[datetime]) -> dict[int, tuple[Any, ...]]:
-    return rows(f"ATTACH '{db}' AS w (READ_ONLY); SELECT {COLUMNS} FROM w.postings", starts)
+    with duckdb.connect(str(db), read_only=True) as c:
+        return rows(c, f"SELECT {COLUMNS} FROM postings", starts, [])  # noqa: S608
 
 
 @pytest.mark.slow
@@ -96,8 +112,15 @@ def test_three_shards_merge_like_one_collector(tmp_path: Path, spark_session: An
                 victim.wait()
                 State.slow = 0.0
                 assert not read_run_markers(lake, "shard-2-of-3")[1:], "a killed run committed"
-            procs = [subprocess.Popen(shard_args(lake, feeds, k), stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True) for k in (1, 2, 3)]  # fmt: skip
+            procs = [
+                subprocess.Popen(
+                    shard_args(lake, feeds, k),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+                for k in (1, 2, 3)
+            ]
             for p in procs:
                 _, err = p.communicate(timeout=180)
                 assert p.returncode == 0, err

@@ -89,9 +89,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_run(
-    lake: Path, writer: str, run: str, run_id: int, seen_at: datetime,
-    rows: pa.Table, outcomes: Sequence[dict[str, Any]],
-) -> RunMarker:  # fmt: skip
+    lake: Path,
+    writer: str,
+    run: str,
+    run_id: int,
+    seen_at: datetime,
+    rows: pa.Table,
+    outcomes: Sequence[dict[str, Any]],
+) -> RunMarker:
     """Append one run: a Parquet file per (source, month of seen_at) partition, then the
     marker that commits them. `rows` carries a `source` column; nothing is committed (no
     marker) if this is interrupted."""
@@ -112,14 +117,20 @@ def write_run(
 
 def render_raw_file(writer: str, run: str, source: str, month: str) -> str:
     """A run's raw file for one partition, relative to the lake root."""
-    return (f"{RAW_DIR}/source={check_safe_name(source, 'source')}/month={month}/"
-            f"{writer}-run={run}.parquet")  # fmt: skip
+    return (
+        f"{RAW_DIR}/source={check_safe_name(source, 'source')}/month={month}/"
+        f"{writer}-run={run}.parquet"
+    )
 
 
 def write_run_marker(lake: Path, marker: RunMarker) -> None:
     """Commit a run whose files are written: its marker, atomically."""
-    body = {**marker.__dict__, "seen_at": marker.seen_at.isoformat(),
-            "files": list(marker.files), "outcomes": list(marker.outcomes)}  # fmt: skip
+    body = {
+        **marker.__dict__,
+        "seen_at": marker.seen_at.isoformat(),
+        "files": list(marker.files),
+        "outcomes": list(marker.outcomes),
+    }
     path = lake / RUNS_DIR / marker.writer / f"{marker.run}.json"
     _write_atomic(path, json.dumps(body, default=str).encode())
 
@@ -137,10 +148,14 @@ def read_run_markers(lake: Path, writer: str | None = None) -> list[RunMarker]:
                 body = json.loads(path.read_text(encoding="utf-8"))
                 markers.append(
                     RunMarker(
-                        body["writer"], body["run"], int(body["run_id"]),
-                        datetime.fromisoformat(body["seen_at"]), tuple(body["files"]),
-                        int(body["rows"]), tuple(body["outcomes"]),
-                    )  # fmt: skip
+                        body["writer"],
+                        body["run"],
+                        int(body["run_id"]),
+                        datetime.fromisoformat(body["seen_at"]),
+                        tuple(body["files"]),
+                        int(body["rows"]),
+                        tuple(body["outcomes"]),
+                    )
                 )
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise LakeError(f"{path}: not a run marker: {exc}") from exc
@@ -182,7 +197,9 @@ def read_table_files(lake: Path, manifest: dict[str, Any], table: str) -> list[s
     try:
         rel = manifest["tables"][table]
     except KeyError as exc:
-        raise LakeError(f"{lake}: version {manifest.get('version')} has no table {table!r}") from exc
+        raise LakeError(
+            f"{lake}: version {manifest.get('version')} has no table {table!r}"
+        ) from exc
     return [str(lake / f) for f in rel]
 
 

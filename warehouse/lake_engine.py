@@ -77,11 +77,8 @@ class DuckDBEngine:
         self.conn.execute("SET TimeZone = 'UTC'")
 
     def register(self, table: str, files: Sequence[str]) -> None:
-        paths = ", ".join(_sql_string(f) for f in files)
-        self.conn.execute(
-            f"CREATE OR REPLACE VIEW {table} AS "
-            f"SELECT * FROM read_parquet([{paths}], union_by_name = true)"
-        )
+        relation = self.conn.read_parquet(list(files), union_by_name=True, hive_partitioning=False)
+        self.conn.register(table, relation)
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.conn.execute(sql).df()
@@ -89,6 +86,7 @@ class DuckDBEngine:
     def write(self, sql: str, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         target = _sql_string(str(folder / "part-0.parquet"))
+        # `sql` is one of our constants, `target` a quoted path
         self.conn.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
 
     def close(self) -> None:
@@ -148,8 +146,9 @@ class SparkEngine:
             self.session.stop()
 
 
-def open_engine(name: str, *, spark_session: Any | None = None,
-                spark_master: str = SPARK_MASTER) -> Engine:  # fmt: skip
+def open_engine(
+    name: str, *, spark_session: Any | None = None, spark_master: str = SPARK_MASTER
+) -> Engine:
     """The engine called `name` ('duckdb' | 'spark')."""
     if name == "duckdb":
         return DuckDBEngine()

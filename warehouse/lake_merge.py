@@ -8,6 +8,7 @@ committed while a merge runs is simply in the next one (the watermark is per wri
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import shutil
 import time
@@ -23,8 +24,8 @@ import pyarrow.parquet as pq
 
 from warehouse.db import transaction
 from warehouse.lake import (
-    LakeError,
     VERSIONS_DIR,
+    LakeError,
     compute_delta,
     compute_watermark,
     list_table_files,
@@ -44,7 +45,9 @@ from warehouse.lake_sql import (
     PREV_POSTINGS,
 )
 
-KEEP_VERSIONS = 3  # a reader that read _current.json just before two more merges still finds its files
+KEEP_VERSIONS = (
+    3  # a reader that read _current.json just before two more merges still finds its files
+)
 # (lake, version folder, manifest so far) -> more tables for the version, {name: relative files}
 VersionStep = Callable[[Path, Path, dict[str, Any]], dict[str, list[str]]]
 
@@ -59,9 +62,11 @@ class MergeSummary:
     seconds: float
 
     def render(self) -> str:
-        return (f"version {self.version} ({self.engine}): {self.runs} new run(s), "
-                f"{self.raw_rows:,} raw rows -> {self.postings:,} postings "
-                f"in {self.seconds:.2f}s")  # fmt: skip
+        return (
+            f"version {self.version} ({self.engine}): {self.runs} new run(s), "
+            f"{self.raw_rows:,} raw rows -> {self.postings:,} postings "
+            f"in {self.seconds:.2f}s"
+        )
 
 
 @contextmanager
@@ -93,8 +98,9 @@ def merge_lake(
         watermark: dict[str, str] = current["watermark"] if current else {}
         delta = compute_delta(read_run_markers(lake), watermark)
         if not delta and current is not None:
-            return MergeSummary(current["version"], engine.name, 0, 0, current["postings"],
-                                time.monotonic() - start)  # fmt: skip
+            return MergeSummary(
+                current["version"], engine.name, 0, 0, current["postings"], time.monotonic() - start
+            )
         version = (current["version"] if current else 0) + 1
         out = version_dir(lake, version)
         if out.exists():  # a merge killed before it published: nobody reads it
@@ -128,57 +134,71 @@ def merge_lake(
             manifest["tables"].update(after_merge(lake, out, manifest))
         publish_version(lake, manifest)
         prune_versions(lake, version)
-    return MergeSummary(version, engine.name, len(delta), manifest["raw_rows"], postings,
-                        time.monotonic() - start)  # fmt: skip
+    return MergeSummary(
+        version, engine.name, len(delta), manifest["raw_rows"], postings, time.monotonic() - start
+    )
 
 
 def prune_versions(lake: Path, current: int, keep: int = KEEP_VERSIONS) -> None:
     """Delete versions older than the last `keep` (their files are in no newer manifest:
     a version carries tables forward by naming the older files, so those are kept)."""
     manifest = read_current(lake)
-    named = {Path(f).parts[1] for files in (manifest or {}).get("tables", {}).values()
-             for f in files if Path(f).parts[0] == VERSIONS_DIR}  # fmt: skip
+    named = {
+        Path(f).parts[1]
+        for files in (manifest or {}).get("tables", {}).values()
+        for f in files
+        if Path(f).parts[0] == VERSIONS_DIR
+    }
     for folder in sorted((lake / VERSIONS_DIR).glob("v*")):
         number = int(folder.name[1:]) if folder.name[1:].isdigit() else current
         if number <= current - keep and folder.name not in named:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _files_sql(lake: Path, files: list[str]) -> str:
-    paths = ", ".join("'" + str(lake / f).replace("'", "''") + "'" for f in files)
-    return f"read_parquet([{paths}])"
-
-
-def save_lake_postings(conn: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any],
-                       now: datetime) -> int:  # fmt: skip
+def save_lake_postings(
+    conn: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any], now: datetime
+) -> int:
     """Bring the warehouse's `postings` to the lake version `manifest`: upsert the changed
     postings when it holds the version before, else reload them all. Returns rows written."""
-    row = conn.execute("SELECT max(version) FROM lake_merges WHERE lake = ?",
-                       [str(lake)]).fetchone()  # fmt: skip
+    row = conn.execute(
+        "SELECT max(version) FROM lake_merges WHERE lake = ?", [str(lake)]
+    ).fetchone()
     held = row[0] if row else None
     version = int(manifest["version"])
     if held == version:
         return 0
     tables = manifest["tables"]
-    source = _files_sql(lake, tables["postings"])
-    with transaction(conn):
-        if held == version - 1 and held is not None:
-            if not tables.get("changed"):
-                written = 0
-            else:
-                changed = _files_sql(lake, tables["changed"])
-                r = conn.execute(
-                    f"INSERT OR REPLACE INTO postings SELECT {POSTING_COLUMNS} FROM {source} "
-                    f"WHERE posting_id IN (SELECT posting_id FROM {changed})"
-                ).fetchone()
-                written = int(r[0]) if r else 0
-        else:
-            conn.execute(f"DELETE FROM postings WHERE posting_id NOT IN "
-                         f"(SELECT posting_id FROM {source})")  # fmt: skip
-            r = conn.execute(
-                f"INSERT OR REPLACE INTO postings SELECT {POSTING_COLUMNS} FROM {source}"
-            ).fetchone()
+    conn.register("_lake_postings", conn.read_parquet([str(lake / f) for f in tables["postings"]]))
+    incremental = held is not None and held == version - 1
+    if incremental and tables.get("changed"):
+        conn.register(
+            "_lake_changed", conn.read_parquet([str(lake / f) for f in tables["changed"]])
+        )
+        upsert = INSERT_CHANGED_SQL
+    elif incremental:
+        upsert = None
+    else:
+        upsert = INSERT_ALL_SQL
+    try:
+        with transaction(conn):
+            if not incremental:
+                conn.execute(
+                    "DELETE FROM postings WHERE posting_id NOT IN "
+                    "(SELECT posting_id FROM _lake_postings)"
+                )
+            r = conn.execute(upsert).fetchone() if upsert else None
             written = int(r[0]) if r else 0
-        conn.execute("INSERT INTO lake_merges VALUES (?, ?, ?, ?, ?)",
-                     [version, str(lake), now, manifest["postings"], written])  # fmt: skip
+            conn.execute(
+                "INSERT INTO lake_merges VALUES (?, ?, ?, ?, ?)",
+                [version, str(lake), now, manifest["postings"], written],
+            )
+    finally:
+        for view in ("_lake_postings", "_lake_changed"):
+            with contextlib.suppress(duckdb.Error):
+                conn.unregister(view)
     return written
+
+
+# fixed names only (POSTING_COLUMNS is the schema's)
+INSERT_ALL_SQL = f"INSERT OR REPLACE INTO postings SELECT {POSTING_COLUMNS} FROM _lake_postings"  # noqa: S608
+INSERT_CHANGED_SQL = f"{INSERT_ALL_SQL} WHERE posting_id IN (SELECT posting_id FROM _lake_changed)"  # noqa: S608

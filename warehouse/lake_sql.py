@@ -39,11 +39,11 @@ POSTINGS_SCHEMA = pa.schema(
 POSTING_COLUMNS = ", ".join(POSTINGS_SCHEMA.names)
 
 # The delta: one row per posting seen in the runs since the watermark.
-DELTA_SQL = f"""
+DELTA_SQL = """
 WITH ranked AS (
     SELECT r.*, row_number() OVER (
                PARTITION BY posting_id ORDER BY run_id DESC, seq DESC) AS newest
-    FROM {DELTA_RAW} r
+    FROM delta_raw r
 ), seen AS (
     SELECT posting_id,
            count(*) AS sightings,
@@ -53,7 +53,7 @@ WITH ranked AS (
            list_sort(list_distinct(list(feed_name))) AS feeds,
            min(run_id) AS first_run_id,
            max(run_id) AS last_run_id
-    FROM {DELTA_RAW}
+    FROM delta_raw
     GROUP BY posting_id
 )
 SELECT s.*, r.dedupe_key, r.source, r.canonical_url, r.title, r.description,
@@ -63,8 +63,11 @@ FROM seen s JOIN ranked r ON r.posting_id = s.posting_id AND r.newest = 1
 
 # The new version's postings: the previous ones, updated by the delta (the same rules as
 # save_batch's ON CONFLICT: identity columns from the first sighting, text from the newest).
-MERGE_POSTINGS_SQL = f"""
-WITH d AS ({DELTA_SQL})
+MERGE_POSTINGS_SQL = (
+    "WITH d AS ("
+    + DELTA_SQL
+    + ")"
+    + """
 SELECT
     coalesce(p.posting_id, d.posting_id) AS posting_id,
     CASE WHEN p.posting_id IS NULL THEN d.dedupe_key ELSE p.dedupe_key END AS dedupe_key,
@@ -85,11 +88,12 @@ SELECT
     least(p.first_run_id, d.first_run_id) AS first_run_id,
     greatest(p.last_run_id, d.last_run_id) AS last_run_id,
     CASE WHEN p.posting_id IS NULL THEN d.is_simulated ELSE p.is_simulated END AS is_simulated
-FROM {PREV_POSTINGS} p FULL OUTER JOIN d ON p.posting_id = d.posting_id
+FROM prev_postings p FULL OUTER JOIN d ON p.posting_id = d.posting_id
 """
+)
 
 # The postings the delta touched (to upsert into a warehouse copy, to re-tag).
-CHANGED_IDS_SQL = f"SELECT DISTINCT posting_id FROM {DELTA_RAW}"
+CHANGED_IDS_SQL = "SELECT DISTINCT posting_id FROM delta_raw"
 
 # How many rows share a posting_id in a version (must be none).
 DUPLICATES_SQL = "SELECT count(*) - count(DISTINCT posting_id) AS duplicates FROM postings"

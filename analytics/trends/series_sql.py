@@ -92,7 +92,8 @@ def render_daily_counts_sql(since: date, until: date, simulated: bool = False) -
     """DAILY_COUNTS_SQL over `postings_dated` inlined, its parameters bound."""
     bounds = [datetime.combine(d, time(0), tzinfo=UTC) for d in (since, until)]
     sql = DAILY_COUNTS_SQL.replace("FROM postings_dated", f"FROM ({POSTINGS_DATED_SQL}) pd")
-    for value in [simulated, since, until, *bounds]:
+    values: list[date | datetime | bool] = [simulated, since, until, *bounds]
+    for value in values:
         sql = sql.replace("?", _literal(value), 1)
     return sql
 
@@ -101,19 +102,26 @@ def render_shares_sql(since: date, until: date, simulated: bool = False) -> str:
     return SHARES_SQL.format(daily=render_daily_counts_sql(since, until, simulated))
 
 
-def render_moving_averages_sql(since: date, as_of: date, window: int = MOVING_AVERAGE_DAYS,
-                               simulated: bool = False) -> str:  # fmt: skip
+def render_moving_averages_sql(
+    since: date, as_of: date, window: int = MOVING_AVERAGE_DAYS, simulated: bool = False
+) -> str:
     """Moving averages of the series from `since` to the last complete day before as_of."""
     return MOVING_AVERAGES_SQL.format(
-        shares=render_shares_sql(since, as_of, simulated), since=_literal(since),
-        last=_literal(as_of - timedelta(days=1)), window=int(window), preceding=int(window) - 1,
-    )  # fmt: skip
+        shares=render_shares_sql(since, as_of, simulated),
+        since=_literal(since),
+        last=_literal(as_of - timedelta(days=1)),
+        window=int(window),
+        preceding=int(window) - 1,
+    )
 
 
-def render_ma_endpoints_sql(since: date, as_of: date, event: date,
-                            window: int = MOVING_AVERAGE_DAYS) -> str:  # fmt: skip
+def render_ma_endpoints_sql(
+    since: date, as_of: date, event: date, window: int = MOVING_AVERAGE_DAYS
+) -> str:
     """ma_endpoints per subject for `event`, the window's last day the day before as_of."""
     return MA_ENDPOINTS_SQL.format(
-        moving=render_moving_averages_sql(since, as_of, window), window=int(window),
-        event=_literal(event), last=_literal(as_of - timedelta(days=1)),
-    )  # fmt: skip
+        moving=render_moving_averages_sql(since, as_of, window),
+        window=int(window),
+        event=_literal(event),
+        last=_literal(as_of - timedelta(days=1)),
+    )

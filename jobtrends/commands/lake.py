@@ -15,13 +15,17 @@ import click
 from jobtrends.cli import AppContext
 
 LAKE_OPTION = click.option(
-    "--lake", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--lake",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Lake mode: append raw runs to this lake folder instead of the warehouse.",
-)  # fmt: skip
+)
 SHARD_OPTION = click.option(
-    "--shard", default=None, metavar="k/K",
+    "--shard",
+    default=None,
+    metavar="k/K",
     help="With --lake: be worker k of K (rendezvous hashing on the feed name).",
-)  # fmt: skip
+)
 
 
 def _shard_feeds(specs: Sequence[Any], shard: str | None) -> tuple[int, int, list[Any]]:
@@ -43,8 +47,9 @@ def run_lake_collect(lake: Path, shard: str | None, specs: Sequence[Any]) -> Non
     click.echo(f"{lake}: {summary.render()}")
 
 
-def run_lake_serve(app: AppContext, config: Any, lake: Path, shard: str | None,
-                   specs: Sequence[Any]) -> None:  # fmt: skip
+def run_lake_serve(
+    app: AppContext, config: Any, lake: Path, shard: str | None, specs: Sequence[Any]
+) -> None:
     """`serve --lake DIR --shard k/K`: a lake cycle every interval until SIGTERM/SIGINT
     (no enrich/analyze/report here: those follow the merge)."""
     from collector.lake_writer import run_lake_cycle
@@ -90,14 +95,32 @@ def lake() -> None:
 
 
 @lake.command("merge")
-@click.option("--lake", "lake_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path), help="The lake folder.")  # fmt: skip
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
-              show_default=True, help="Where the merge SQL runs.")  # fmt: skip
-@click.option("--spark-master", default="local[2]", show_default=True,
-              help="Spark master URL (spark://host:7077 for a cluster).")  # fmt: skip
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also bring this warehouse's postings (and tags) to the merged version.")  # fmt: skip
+@click.option(
+    "--lake",
+    "lake_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The lake folder.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="Where the merge SQL runs.",
+)
+@click.option(
+    "--spark-master",
+    default="local[2]",
+    show_default=True,
+    help="Spark master URL (spark://host:7077 for a cluster).",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also bring this warehouse's postings (and tags) to the merged version.",
+)
 def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) -> None:
     """Merge the raw runs committed since the watermark into a new version of postings,
     with save_batch's dedupe (same ids, times_seen, first_seen, feeds), and publish it
@@ -113,8 +136,9 @@ def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) 
     except EngineError as exc:
         raise click.UsageError(str(exc)) from exc
     try:
-        summary = merge_lake(lake_dir, runner, datetime.now(UTC),
-                             after_merge=_tag_step(db) if db else None)  # fmt: skip
+        summary = merge_lake(
+            lake_dir, runner, datetime.now(UTC), after_merge=_tag_step(db) if db else None
+        )
     except LakeError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
