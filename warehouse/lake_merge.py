@@ -160,10 +160,9 @@ def save_lake_postings(
 ) -> int:
     """Bring the warehouse's `postings` to the lake version `manifest`: upsert the changed
     postings when it holds the version before, else reload them all. Returns rows written."""
-    row = conn.execute(
-        "SELECT max(version) FROM lake_merges WHERE lake = ?", [str(lake)]
-    ).fetchone()
-    held = row[0] if row else None
+    # fetchall: DuckDB refuses other work on a connection with a result left unfinished
+    found = conn.execute("SELECT max(version) FROM lake_merges WHERE lake = ?", [str(lake)])
+    held = found.fetchall()[0][0]
     version = int(manifest["version"])
     if held == version:
         return 0
@@ -186,8 +185,8 @@ def save_lake_postings(
                     "DELETE FROM postings WHERE posting_id NOT IN "
                     "(SELECT posting_id FROM _lake_postings)"
                 )
-            r = conn.execute(upsert).fetchone() if upsert else None
-            written = int(r[0]) if r else 0
+            counted = conn.execute(upsert).fetchall() if upsert else []
+            written = int(counted[0][0]) if counted else 0
             conn.execute(
                 "INSERT INTO lake_merges VALUES (?, ?, ?, ?, ?)",
                 [version, str(lake), now, manifest["postings"], written],
