@@ -133,3 +133,37 @@ def test_unsafe_source_never_names_a_directory(tmp_path: Path) -> None:
     with pytest.raises(LakeError, match="cannot name a lake directory"):
         write_run(tmp_path, "shard-1-of-1", "r1", 1, T, rows, [])
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+@pytest.mark.slow
+def test_merge_tags_the_changed_postings_like_the_warehouse(tmp_path: Path) -> None:
+    """Without --db the merge re-tags only what changed and keeps the rest of the previous
+    version's tags; the result equals the tags of a warehouse copy enriched whole."""
+    lake, other = tmp_path / "lake", tmp_path / "other"
+    with lake_feed_server() as url:
+        specs = parse_feed_list(render_feeds_toml(url), "feeds.toml")
+        for stage in (1, 3):  # stage 3 changes titles and brings new jobs
+            State.stage = stage
+            run_lake_cycle(lake, specs, 1, 1, T + timedelta(hours=stage))
+            for target, extra in ((lake, []), (other, ["--db", str(tmp_path / "copy.duckdb")])):
+                if target == other:
+                    shutil.copytree(lake / "_runs", other / "_runs", dirs_exist_ok=True)
+                    shutil.copytree(lake / "raw_entries", other / "raw_entries", dirs_exist_ok=True)
+                out = subprocess.run(
+                    [JOBTRENDS, "lake", "merge", "--lake", str(target), *extra],
+                    capture_output=True,
+                    text=True,
+                )
+                assert out.returncode == 0, out.stderr
+
+    def tags(folder: Path) -> list[tuple[object, ...]]:
+        manifest = read_current(folder)
+        assert manifest is not None
+        files = read_table_files(folder, manifest, "posting_categories")
+        with duckdb.connect() as c:
+            sql = "SELECT posting_id, category, subcategory FROM read_parquet(?) ORDER BY 1"
+            return c.execute(sql, [files]).fetchall()
+
+    got = tags(lake)
+    assert len(got) == len({r[0] for r in got}) == 24  # jobs 0..13 and then 10..23
+    assert got == tags(other)

@@ -201,3 +201,21 @@ def save_lake_postings(
 # fixed names only (POSTING_COLUMNS is the schema's)
 INSERT_ALL_SQL = f"INSERT OR REPLACE INTO postings SELECT {POSTING_COLUMNS} FROM _lake_postings"  # noqa: S608
 INSERT_CHANGED_SQL = f"{INSERT_ALL_SQL} WHERE posting_id IN (SELECT posting_id FROM _lake_changed)"  # noqa: S608
+
+
+def save_lake_changed_postings(
+    conn: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any]
+) -> int:
+    """Only the postings the version changed, into a (scratch) warehouse: what re-tagging
+    needs. Returns how many."""
+    tables = manifest["tables"]
+    if not tables.get("changed"):
+        return 0
+    conn.register("_lake_postings", conn.read_parquet([str(lake / f) for f in tables["postings"]]))
+    conn.register("_lake_changed", conn.read_parquet([str(lake / f) for f in tables["changed"]]))
+    try:
+        counted = conn.execute(INSERT_CHANGED_SQL).fetchall()
+    finally:
+        conn.unregister("_lake_postings")
+        conn.unregister("_lake_changed")
+    return int(counted[0][0]) if counted else 0
