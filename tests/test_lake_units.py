@@ -167,3 +167,29 @@ def test_merge_tags_the_changed_postings_like_the_warehouse(tmp_path: Path) -> N
     got = tags(lake)
     assert len(got) == len({r[0] for r in got}) == 24  # jobs 0..13 and then 10..23
     assert got == tags(other)
+
+
+@pytest.mark.slow
+def test_serve_in_lake_mode_cycles_until_sigterm(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    lake, feeds = tmp_path / "lake", tmp_path / "feeds.toml"
+    with lake_feed_server() as url:
+        feeds.write_text(render_feeds_toml(url))
+        State.stage = 1
+        proc = subprocess.Popen(
+            [JOBTRENDS, "--db", str(tmp_path / "unused.duckdb"), "serve", "--feeds", str(feeds),
+             "--lake", str(lake), "--shard", "2/2", "--interval", "0.02"],
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while len(read_run_markers(lake)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    markers = read_run_markers(lake)
+    assert len(markers) >= 2 and {m.writer for m in markers} == {"shard-2-of-2"}
+    assert markers[0].rows > 0 and markers[1].rows == 0  # the second cycle: 304s
+    assert not (tmp_path / "unused.duckdb").exists()  # lake mode never opens the warehouse
