@@ -68,7 +68,9 @@ def collect(
     """
     from collector.cycle import run_cycle, store_spool, write_file_spool
 
-    if lake is not None and once:
+    if lake is not None or shard is not None:
+        if lake is None or not once:
+            raise click.UsageError("--lake DIR [--shard k/K] goes with --once (one lake cycle)")
         return run_lake_collect(lake, shard, feed_specs(app, feeds))
     db_path = db or app.core.db
     spool = db_path.parent / "spool"

@@ -45,6 +45,8 @@ def serve(
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    if shard is not None and lake is None:
+        raise click.UsageError("--shard k/K goes with --lake DIR")
     if lake is not None:
         return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
     analytics, settings = analytics_settings(app)
