@@ -37,11 +37,13 @@ def run_cycle(
     memory_limit: str | None = None,
     retry_memory_limit: str | None = None,
     parse_workers: int = PARSE_WORKERS,
+    contact: str = "",
 ) -> CycleSummary:
     """Plan, fetch, spool (one part per feed, as each body arrives) and store one cycle.
     `memory_limit` caps DuckDB's memory on the cycle's connections (None: DuckDB's default;
     a part that needs more is stored again under `retry_memory_limit`);
-    a big cycle parses in `parse_workers` processes (collector/parse_pool.py)."""
+    a big cycle parses in `parse_workers` processes (collector/parse_pool.py); `contact` goes
+    into the User-Agent."""
     with open_warehouse(db_path, wait_seconds=wait_seconds, memory_limit=memory_limit) as conn:
         with transaction(conn):
             save_feed_specs(
@@ -61,7 +63,8 @@ def run_cycle(
     store.start()
     try:
         spool_results(
-            fetch_feeds_iter(due, now, timeout_s=timeout_s), spool_dir, now, cycle,
+            fetch_feeds_iter(due, now, timeout_s=timeout_s, contact=contact), spool_dir, now,
+            cycle,
             workers=parse_workers, on_part=store.put,
         )  # fmt: skip
     finally:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-FEED_KINDS = ("rss", "atom", "upwork-rss")
+from collector.sources import SOURCE_KINDS
+
+FEED_KINDS = SOURCE_KINDS  # rss, atom, upwork-rss and the JSON APIs (collector/sources/)
 MIN_INTERVAL_FLOOR_MINUTES = 5  # nobody should poll a public feed more often than this
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from collector.sources import fetch_feed_url
 from warehouse.feed_state import FeedRow
 
 USER_AGENT = "jobtrends/0.1 (job-trend research collector; polls each feed at its documented limit)"
@@ -130,7 +131,10 @@ def fetch_feed(
     start = time.monotonic()
     result = FetchResult(feed=feed, fetched_at=now, outcome="failed")
     try:
-        with client.stream("GET", feed.url, headers=_conditional_headers(feed)) as response:
+        url = fetch_feed_url(client, feed.kind, feed.url)  # the same URL but for hn-algolia
+        if url is None:
+            raise RetryableFetchError("no current URL (no thread with that title yet)")
+        with client.stream("GET", url, headers=_conditional_headers(feed)) as response:
             result.status = response.status_code
             result.headers = {k.lower(): v for k, v in response.headers.items()}
             if response.status_code == 304:
@@ -167,7 +171,7 @@ def fetch_feed(
         result.error_message = str(exc)
     except RetryableFetchError as exc:
         result.outcome = "retry"
-        result.error_class = f"HTTP {result.status}" if result.status else "TooLarge"
+        result.error_class = f"HTTP {result.status}" if result.status else "Unavailable"
         if "exceeds" in str(exc):
             result.error_class = "TooLarge"
         result.error_message = str(exc)
@@ -183,10 +187,16 @@ def fetch_feed(
     return result
 
 
-def make_client(timeout_s: float = READ_TIMEOUT_S) -> httpx.Client:
+def render_user_agent(contact: str = "") -> str:
+    """USER_AGENT, with "; contact: <contact>" inside its comment when a contact is given."""
+    contact = " ".join(contact.split())
+    return USER_AGENT[:-1] + f"; contact: {contact})" if contact else USER_AGENT
+
+
+def make_client(timeout_s: float = READ_TIMEOUT_S, contact: str = "") -> httpx.Client:
     """An httpx client with our User-Agent, redirects, gzip (httpx default) and timeouts."""
     return httpx.Client(
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": render_user_agent(contact)},
         follow_redirects=True,
         max_redirects=5,
         timeout=httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s)),
@@ -201,12 +211,16 @@ def fetch_feeds_iter(
     timeout_s: float = READ_TIMEOUT_S,
     max_bytes: int = MAX_BODY_BYTES,
     concurrency: int = MAX_CONCURRENT_FETCHES,
+    contact: str = "",
 ) -> Iterator[FetchResult]:
     """Like fetch_feeds, but yields each result (in the order given) so the caller can parse
     and spool one body at a time instead of holding them all."""
     if not feeds:
         return
-    with make_client(timeout_s) as client, ThreadPoolExecutor(max_workers=concurrency) as pool:
+    with (
+        make_client(timeout_s, contact) as client,
+        ThreadPoolExecutor(max_workers=concurrency) as pool,
+    ):
         # A sliding window: while the caller parses one result, the next `concurrency` feeds
         # are in flight (a fixed window of 4 left the pool idle while the caller parsed the
         # window's last bodies). At most concurrency + 1 bodies wait in memory.

@@ -200,7 +200,8 @@ def read_rss(
 ) -> Iterator[Row]:
     """Entries of an RSS/Atom document (whole-document parse; feeds are small)."""
     with open_binary(path, meter) as f:
-        parsed = feedparser.parse(f.read())
+        # an in-memory stream: given bytes, feedparser may open a file the bytes name
+        parsed = feedparser.parse(io.BytesIO(f.read()))
     if parsed.bozo and not parsed.entries:
         raise ImportFormatError(f"{path}: not a readable rss file ({parsed.bozo_exception})")
     for i, e in enumerate(parsed.entries, start=1):

@@ -18,8 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from collector.entries import parse_feed_bytes
 from collector.fetch import FetchResult, compute_next_poll
+from collector.sources import parse_source_bytes
 from collector.spool import Batch, write_spool
 from warehouse.feed_state import FetchOutcome
 
@@ -35,14 +35,19 @@ def compute_batch(results: Sequence[FetchResult], started_at: datetime) -> Batch
     for r in results:
         outcome, error_class, error_message = r.outcome, r.error_class, r.error_message
         entries_seen = 0
+        interval_s = r.feed.min_interval_s
         if r.outcome == "ok":
-            parsed = parse_feed_bytes(r.body, r.feed.name, r.feed.source, r.headers)
+            parsed = parse_source_bytes(r.feed.kind, r.body, r.feed.name, r.feed.source, r.headers)
+            # the feed's own <ttl>/sy:updatePeriod, when it asks for fewer polls than the list
+            interval_s = max(interval_s, parsed.declared_interval_s or 0)
             entries_seen = len(parsed.entries)
             batch.entries.extend(parsed.entries)
             if parsed.fatal:
                 outcome, error_class, error_message = "failed", "NotAFeed", parsed.problem
             elif parsed.problem:
                 error_class, error_message = "Malformed XML", parsed.problem
+            elif parsed.warning:  # nothing lost: shown in feed health, not a reject
+                error_class, error_message = "ParsedWithWarning", parsed.warning
             if parsed.problem:
                 batch.problems.append((r.feed.name, "parse", parsed.problem))
         failures = r.feed.consecutive_failures
@@ -61,7 +66,7 @@ def compute_batch(results: Sequence[FetchResult], started_at: datetime) -> Batch
                 etag=r.headers.get("etag"),
                 last_modified=r.headers.get("last-modified"),
                 next_poll_at=compute_next_poll(
-                    outcome, r.fetched_at, r.feed.min_interval_s, failures, r.retry_after_s
+                    outcome, r.fetched_at, interval_s, failures, r.retry_after_s
                 ),
             )
         )

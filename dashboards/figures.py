@@ -50,31 +50,22 @@ def figure_trend_selector(
     end = pd.to_datetime(series["date"]).max().date()
     for i, subject in enumerate(present):
         raw, ma = compute_daily_arrays(series[series["subject"] == subject], start, end)
-        visible = i == 0
-        fig.add_trace(
-            go.Scatter(
-                x0=start.isoformat(),
-                dx=DAY_MS,
-                y=raw,
-                mode="lines",
-                line=dict(color=RAW_COLOUR, width=1),
-                name=f"{plain(subject)}: daily postings",
-                visible=visible,
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} postings<extra></extra>",
+        for y, colour, width, what, hover in (
+            (raw, RAW_COLOUR, 1, "daily postings", "%{y:.0f} postings"),
+            (ma, OKABE_ITO[0], 2.5, "84-day moving average", "%{y:.1f} postings/day (84-day MA)"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x0=start.isoformat(),
+                    dx=DAY_MS,
+                    y=y,
+                    mode="lines",
+                    line=dict(color=colour, width=width),
+                    name=f"{plain(subject)}: {what}",
+                    visible=i == 0,
+                    hovertemplate="%{x|%Y-%m-%d}: " + hover + "<extra></extra>",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x0=start.isoformat(),
-                dx=DAY_MS,
-                y=ma,
-                mode="lines",
-                line=dict(color=OKABE_ITO[0], width=2.5),
-                name=f"{plain(subject)}: 84-day moving average",
-                visible=visible,
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} postings/day (84-day MA)<extra></extra>",
-            )
-        )
     buttons = []
     for i, subject in enumerate(present):
         mask = [j // 2 == i for j in range(2 * len(present))]

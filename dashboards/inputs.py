@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-MA_WINDOW_DAYS = 84  # 12 weeks: smooths the weekly posting cycle (the study's window)
+from analytics.trends.events import CHATGPT_LAUNCH
+from analytics.trends.exposure import read_exposure
+from analytics.trends.series import MOVING_AVERAGE_DAYS
+
 COVERAGE_LOOKBACK_DAYS = 91  # gaps in collection are listed for the last 13 weeks
 RECENT_REJECTS = 20  # the newest rejects shown verbatim (escaped) on the page
-EXPOSURE_CSV = (
-    Path(__file__).resolve().parents[1] / "analytics" / "trends" / "data" / "exposure.csv"
-)
 
 
 def analysis_cutoff(as_of: dt.date) -> dt.date:
@@ -42,12 +42,12 @@ def read_daily_series(conn: duckdb.DuckDBPyConnection, kind: str, as_of: dt.date
         WHERE c.kind = ? AND c.date <= ?
         ORDER BY c.subject, c.date
         """,
-        [MA_WINDOW_DAYS, kind, as_of],
+        [MOVING_AVERAGE_DAYS, kind, as_of],
     ).df()
 
 
 def read_event_deltas(
-    conn: duckdb.DuckDBPyConnection, as_of: dt.date, event: dt.date = dt.date(2022, 11, 30)
+    conn: duckdb.DuckDBPyConnection, as_of: dt.date, event: dt.date = CHATGPT_LAUNCH
 ) -> pd.DataFrame:
     """Every method's delta for `event` from the newest analysis that covers no day after
     `as_of` (analyze stores several events, e.g. ChatGPT and GPT-4: never mix them on one chart).
@@ -100,8 +100,9 @@ def read_postings_per_source_week(conn: duckdb.DuckDBPyConnection, as_of: dt.dat
     ).df()
 
 
-def read_feed_health(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per feed: name, source, health, failures, last success (UTC text), last error."""
+def read_feed_table(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The feeds as the report lists them: name, source, health, failures, last success (UTC
+    text), last error."""
     return conn.execute(
         """
         SELECT name, source, health, consecutive_failures,
@@ -176,15 +177,16 @@ def read_simulate_runs(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def read_exposure(path: Path = EXPOSURE_CSV) -> pd.DataFrame | None:
-    """category, exposure (a 0..1 score) from the exposure file when it exists, else None.
+def read_exposure_scores(path: Path | None = None) -> pd.DataFrame | None:
+    """category, exposure (a 0..1 score) per scored category, or None where there are none.
 
-    Reads the shipped analytics/trends/data/exposure.csv (column `exposure_score`) or an analyst's
-    own file with a `category` column and an `exposure` or `exposure_score` column.
+    Reads the shipped analytics/trends/data/exposure.csv (column `exposure_score`) or, given
+    `path`, an analyst's own file with a `category` column and an `exposure` or
+    `exposure_score` column (None when that file is missing or lacks them).
     """
-    if not path.exists():
+    if path is not None and not path.exists():
         return None
-    frame = pd.read_csv(path).rename(columns={"exposure_score": "exposure"})
+    frame = read_exposure(path).rename(columns={"exposure_score": "exposure"})
     if not {"category", "exposure"} <= set(frame.columns):
         return None
     return frame.loc[frame["exposure"].notna(), ["category", "exposure"]]

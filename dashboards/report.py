@@ -21,13 +21,14 @@ import plotly.offline
 
 from analytics.tagging.categories import OTHER, read_taxonomy
 from analytics.tagging.skills import read_skill_taxonomy
+from analytics.trends.events import CHATGPT_LAUNCH
 from dashboards import figures, headline, inputs, published, secondary_figures
 from dashboards.markup import esc, render_figure, render_index_html, render_table
 from dashboards.page import METHODS_HTML, PAGE
 from warehouse.db import connect
 from warehouse.snapshot import snapshot_path_for
 
-EVENT_DATE = dt.date(2022, 11, 30)  # ChatGPT's public release; the a_* tables' default event
+EVENT_DATE = CHATGPT_LAUNCH  # the a_* tables' default event
 # Display order: the study's categories in the order it reported them (categories.toml lists
 # them in matching-priority order), then Other; AI skills in ai_skills.toml's order. A subject
 # an analyst adds to the taxonomy (and re-tags history with) is charted after them
@@ -93,14 +94,14 @@ def read_report_inputs(
             deltas=inputs.read_event_deltas(conn, as_of, EVENT_DATE),
             pay=inputs.read_pay_deltas(conn, as_of),
             weekly=inputs.read_postings_per_source_week(conn, as_of),
-            feeds=inputs.read_feed_health(conn),
+            feeds=inputs.read_feed_table(conn),
             reject_counts=inputs.read_reject_counts(conn, as_of),
             recent_rejects=inputs.read_recent_rejects(conn, as_of),
             gaps=inputs.read_coverage_gaps(conn, as_of),
             totals=inputs.read_totals(conn, as_of),
             simulate_runs=inputs.read_simulate_runs(conn),
             published=published.read_published_figures(),
-            exposure=inputs.read_exposure(exposure_csv or inputs.EXPOSURE_CSV),
+            exposure=inputs.read_exposure_scores(exposure_csv),
             source_file=path.name,
         )
     finally:

@@ -43,6 +43,9 @@ class CoreConfig:
     # peaked at 272 MB RSS with 64MB, 334-342 MB with 128MB. A part that needs more (a large
     # recorded file) is stored again under duckdb_memory_limit instead of failing.
     collector_memory_limit: str = "64MB"
+    # Who the sites can contact about our requests (an email or a URL), sent in every
+    # request's User-Agent: "jobtrends/0.1 (...; contact: ops@example.org)". Empty: none.
+    contact: str = ""
 
     @property
     def data_dir(self) -> Path:

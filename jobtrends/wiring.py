@@ -33,6 +33,7 @@ def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
             snapshot=False,
             memory_limit=core.collect_memory_limit,
             retry_memory_limit=core.memory_limit,
+            contact=core.contact,
         )
         return summary.render()
 

@@ -35,6 +35,27 @@ def conn(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     c.close()
 
 
+LABELLED_HANDWRITTEN = FIXTURES / "enrich" / "labelled_titles_handwritten.csv"  # 96 titles
+LABELLED_REAL = SHARED_DATA / "upwork-jobs-2023-01-labeled" / "1_3_2023_general.csv.gz"
+LABELLED_COLUMNS = [
+    "uid",
+    "title",
+    "occupations_category_pref_label",
+    "occupations_oservice_pref_label",
+]
+
+
+def write_real_labelled_sample(directory: Path) -> Path:
+    """400 real labelled titles of LABELLED_REAL (`sample(400, random_state=1)`) as a CSV in
+    `directory`: the held-out sample the category floors were measured on."""
+    import pandas as pd
+
+    path = directory / "labelled_titles_sample.csv"
+    sample = pd.read_csv(LABELLED_REAL).sample(400, random_state=1)
+    sample[LABELLED_COLUMNS].to_csv(path, index=False)
+    return path
+
+
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[object]:
     """One local Spark (2 cores) for every Spark test; skipped where Java or pyspark is not."""

@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 serving real and hostile feeds (threaded, so a slow route
+"""A real HTTP server on 127.0.0.1 serving recorded and hostile feeds (threaded, so a slow route
 does not hold up the others)."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
-UPWORK = (FEEDS / "recorded" / "upwork_powerbi_2024-05-16.xml").read_bytes()
+UPWORK_FILE = FEEDS / "recorded" / "upwork_handwritten.xml"  # 30 items in Upwork's format
+UPWORK = UPWORK_FILE.read_bytes()
 RECORDED = FEEDS / "recorded"
 ETAG = '"upwork-v1"'
 
@@ -40,7 +41,7 @@ def slow(h: BaseHTTPRequestHandler) -> None:
 
 
 def slow_upwork(h: BaseHTTPRequestHandler) -> None:
-    """The real feed, after a second: a cycle spends most of its time in flight."""
+    """The Upwork feed, after a second: a cycle spends most of its time in flight."""
     time.sleep(1.0)
     send(h, 200, UPWORK, Content_Type="application/rss+xml; charset=utf-8")
 

@@ -16,7 +16,7 @@ from analytics.trends.series import (
 )
 from tests.conftest import FIXTURES, SHARED_DATA
 
-INDEED_SLICE = FIXTURES / "analytics" / "indeed_sector_slice.csv"
+INDEED_FORMAT = FIXTURES / "analytics" / "indeed_sector_handwritten.csv"  # 2 sectors, 426 days
 INDEED_FULL = (
     SHARED_DATA / "indeed-job-postings-index" / "job_postings_by_sector_US_2024-10-03.csv.gz"
 )
@@ -50,21 +50,24 @@ def assert_ma_matches_independent_rolling(counts: pd.DataFrame) -> int:
 
 
 def test_indeed_84_day_averages_equal_pandas_rolling_mean() -> None:
-    counts = read_indeed(INDEED_SLICE)
-    assert assert_ma_matches_independent_rolling(counts) == 2 * (1701 - 83)
+    counts = read_indeed(INDEED_FORMAT)
+    assert assert_ma_matches_independent_rolling(counts) == 2 * (426 - 83)
 
 
-def test_indeed_media_ma_has_known_value() -> None:
-    counts = read_indeed(INDEED_SLICE)
+@pytest.mark.parametrize("path", [INDEED_FORMAT, INDEED_FULL], ids=["handwritten", "real"])
+def test_indeed_media_ma_has_known_value(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"real data not present: {path}")
+    counts = read_indeed(path)
     media = counts[counts["subject"] == "Media & Communications"].set_index("date")["n"]
     window = media.loc["2022-09-07":"2022-11-29"]
     assert len(window) == 84
-    ours = compute_moving_averages(counts, as_of=date(2024, 9, 28))
+    ours = compute_moving_averages(counts, as_of=(media.index.max() + pd.Timedelta(days=1)).date())
     row = ours[(ours["subject"] == "Media & Communications") & (ours["date"] == "2022-11-29")]
     assert row["ma_n"].item() == pytest.approx(sum(window.tolist()) / 84, rel=1e-12)
 
 
-@pytest.mark.skipif(not INDEED_FULL.exists(), reason="../shared/data not present")
+@pytest.mark.skipif(not INDEED_FULL.exists(), reason=f"real data not present: {INDEED_FULL}")
 def test_all_46_indeed_sectors_match() -> None:
     counts = read_indeed(INDEED_FULL)
     assert assert_ma_matches_independent_rolling(counts) == 46 * (1701 - 83)

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from analytics.evaluation.bench_analyze import save_bulk_postings
 from analytics.trends.analyze import analyze_warehouse
 from jobtrends.cli import cli
+from tests.conftest import SHARED_DATA
 from warehouse.db import connect
 
 NOW = datetime(2024, 6, 1, 6, 0, tzinfo=UTC)
@@ -97,20 +99,39 @@ def test_deltas_json_contract(db_path: Path) -> None:
     assert table.exit_code == 0 and "ma_endpoints" in table.output
 
 
-def test_did_against_an_imported_external_series(conn: duckdb.DuckDBPyConnection) -> None:
+REAL_INDEED = (
+    SHARED_DATA / "indeed-job-postings-index" / "job_postings_by_sector_US_2024-10-03.csv.gz"
+)
+
+
+def halving_series() -> list[tuple[date, float]]:
+    """An index falling linearly from 100 to 35 over the bench postings' span (2021-06..2024-06),
+    about as far as Indeed's software postings fell over the same years: ~35% lower in the
+    after window than in the before window."""
+    days = (AS_OF - START).days
+    return [(START + timedelta(days=i), 100.0 - 65.0 * i / days) for i in range(days)]
+
+
+def real_software_series() -> list[tuple[date, float]]:
     import pandas as pd
 
-    from tests.conftest import FIXTURES
-
-    indeed = pd.read_csv(FIXTURES / "analytics" / "indeed_sector_slice.csv")
+    indeed = pd.read_csv(REAL_INDEED)
     indeed = indeed[indeed["display_name"] == "Software Development"]
+    return list(zip(indeed["date"], indeed["indeed_job_postings_index"], strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("series", ["handwritten", "real"])
+def test_did_against_an_imported_external_series(
+    conn: duckdb.DuckDBPyConnection, series: str
+) -> None:
+    if series == "real" and not REAL_INDEED.exists():
+        pytest.skip(f"real data not present: {REAL_INDEED}")
+    values = halving_series() if series == "handwritten" else real_software_series()
     conn.executemany(
         "INSERT INTO external_series VALUES ('indeed_postings_index', 'aggregate', ?, ?, "
         "'Indeed Hiring Lab', 'CC BY 4.0', ?)",
-        [
-            [d, v, NOW]
-            for d, v in zip(indeed["date"], indeed["indeed_job_postings_index"], strict=True)
-        ],
+        [[d, v, NOW] for d, v in values],
     )
     build(conn, 20_000)
     analyze_warehouse(conn, as_of=AS_OF, now=NOW, full=True)
@@ -119,6 +140,6 @@ def test_did_against_an_imported_external_series(conn: duckdb.DuckDBPyConnection
         "AND kind = 'category' AND meaningful"
     ).fetchall()
     assert len(rows) == 13
-    # flat bench postings against Indeed software postings, which fell ~50% over the windows
+    # flat bench postings against an external series that fell ~35% between the windows
     assert all(est > 30 for est, _ in rows)
     assert "indeed_postings_index/aggregate" in rows[0][1]

@@ -14,10 +14,8 @@ from collector.feeds import FeedListError, parse_feed_list, read_feed_list
 from jobtrends.cli import cli
 from jobtrends.config import CoreConfig, ServiceConfig
 from jobtrends.wiring import build_service
-from tests.feedserver import RECORDED, feed_server, feeds_toml
+from tests.feedserver import UPWORK_FILE, feed_server, feeds_toml
 from warehouse.snapshot import snapshot_path_for
-
-UPWORK_FILE = RECORDED / "upwork_powerbi_2024-05-16.xml"
 
 
 def test_from_file_twice_adds_no_duplicates(tmp_path: Path) -> None:
@@ -119,7 +117,7 @@ def test_collected_and_imported_copies_of_an_item_read_alike(tmp_path: Path) -> 
     file stored both ways is one posting per item with one raw version (same content hash),
     its title without " - Upwork" and its footer fields read the same."""
     db = tmp_path / "w.duckdb"
-    feed = RECORDED / "upwork_powerbi_2024-05-16.xml"
+    feed = UPWORK_FILE
     runner = CliRunner()
     imported = runner.invoke(cli, ["--db", str(db), "import", str(feed)])
     assert imported.exit_code == 0, imported.output

@@ -6,22 +6,52 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from collector.entries import parse_feed_bytes, parse_html_text, parse_posted_on
+from tests.conftest import SHARED_DATA
 
 RECORDED = Path(__file__).parent / "fixtures" / "feeds" / "recorded"
 CASES = sorted(p for p in RECORDED.iterdir() if not p.name.endswith(".expected.json"))
 UTF8 = {"content-type": "application/rss+xml; charset=utf-8"}
+REAL_UPWORK = SHARED_DATA / "upwork-rss-powerbi-2024" / "raw_xml" / "20240516_RSS_PowerBI.xml"
+REAL_FIRST = {
+    "first_title": "Professional KPI dashboards required for industry clients",
+    "first_category": "Data Visualization",
+}
+REAL_CASES = {  # what the real feed (30 items) and its first 20,000 bytes must parse to
+    "whole": (None, {"entries": 30, "fatal": False, "bozo": False, **REAL_FIRST,
+                     "first_published": "2024-05-16T09:28:00+00:00",
+                     "first_description_has": ["Budget: $300", "Category: Data Visualization",
+                                               "Posted On: May 16, 2024 09:28 UTC",
+                                               "Country: South Africa"]}),
+    "truncated": (20_000, {"entries": 5, "fatal": False, "bozo": True, **REAL_FIRST}),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_recorded_feed(path: Path) -> None:
     expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
-    parsed = parse_feed_bytes(path.read_bytes(), path.stem, "test", UTF8)
+    check_parsed(path.read_bytes(), path.stem, expected)
+
+
+@pytest.mark.skipif(not REAL_UPWORK.exists(), reason=f"real feed not present: {REAL_UPWORK}")
+@pytest.mark.parametrize("case", REAL_CASES)
+def test_real_upwork_feed(case: str) -> None:
+    cut, expected = REAL_CASES[case]
+    check_parsed(REAL_UPWORK.read_bytes()[:cut], "upwork", expected)
+    if cut is None:
+        first = parse_feed_bytes(REAL_UPWORK.read_bytes(), "f", "upwork").entries[0]
+        assert first.summary_html is not None and "<b>Budget</b>: $300" in first.summary_html
+
+
+def check_parsed(body: bytes, name: str, expected: dict[str, Any]) -> None:
+    """parse_feed_bytes(body) gives what `expected` (an .expected.json) says."""
+    parsed = parse_feed_bytes(body, name, "test", UTF8)
     assert len(parsed.entries) == expected["entries"]
     assert parsed.fatal == expected["fatal"]
     assert (parsed.problem is not None) == expected["bozo"]
@@ -44,7 +74,7 @@ def test_recorded_feed(path: Path) -> None:
 
 
 def test_upwork_footer_kept_verbatim_in_html() -> None:
-    body = (RECORDED / "upwork_powerbi_2024-05-16.xml").read_bytes()
+    body = (RECORDED / "upwork_handwritten.xml").read_bytes()
     first = parse_feed_bytes(body, "f", "upwork").entries[0]
     assert first.summary_html is not None and "<b>Budget</b>: $300" in first.summary_html
     assert first.content_html is not None

@@ -16,7 +16,7 @@ from tests.conftest import T0
 from tests.feedserver import RECORDED
 from warehouse.feed_state import FeedRow
 
-FILES = ["upwork_powerbi_2024-05-16.xml", "truncated.xml", "wrong_charset.xml", "not_xml.html"]
+FILES = ["upwork_handwritten.xml", "truncated.xml", "wrong_charset.xml", "not_xml.html"]
 CONTENT_SQL = {
     "postings": "SELECT posting_id, title, description, posted_at, times_seen, feeds, "
     "content_hash FROM postings ORDER BY posting_id",
@@ -47,6 +47,7 @@ def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
         return {k: c.execute(sql).fetchall() for k, sql in CONTENT_SQL.items()}
 
 
+@pytest.mark.slow
 def test_parsing_in_worker_processes_stores_what_inline_parsing_stores(tmp_path: Path) -> None:
     states = {}
     for label, workers in (("inline", 0), ("pool", 1), ("pool2", 2)):
@@ -59,7 +60,7 @@ def test_parsing_in_worker_processes_stores_what_inline_parsing_stores(tmp_path:
         assert summary.runs == [1] and not list(spool.iterdir())
         states[label] = stored(tmp_path / label / "w.duckdb")
     assert states["pool"] == states["inline"] == states["pool2"]
-    assert len(states["pool"]["postings"]) > 30  # the real feed's postings, not an empty pair
+    assert len(states["pool"]["postings"]) > 30  # the Upwork feed's postings, not an empty pair
     assert [r[1] for r in states["pool"]["fetch_log"]] == ["retry", "failed", "ok", "ok", "ok"]
 
 

@@ -19,11 +19,10 @@ from collector.cycle import compute_file_batch, run_cycle, store_spool
 from collector.feeds import parse_feed_list
 from collector.spool import write_spool
 from tests.conftest import T0
-from tests.feedserver import RECORDED, feed_server, feeds_toml
+from tests.feedserver import UPWORK_FILE, feed_server, feeds_toml
 from warehouse.db import WarehouseLocked
 from warehouse.snapshot import snapshot_path_for
 
-UPWORK_FILE = RECORDED / "upwork_powerbi_2024-05-16.xml"
 JOBTRENDS = [str(Path(sys.executable).with_name("jobtrends"))]
 
 

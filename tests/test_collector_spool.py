@@ -16,7 +16,7 @@ from tests.feedserver import RECORDED
 from warehouse.postings import EntryRecord
 
 FILES = [
-    RECORDED / "upwork_powerbi_2024-05-16.xml",
+    RECORDED / "upwork_handwritten.xml",
     RECORDED / "truncated.xml",
     RECORDED / "wrong_charset.xml",
 ]

@@ -62,7 +62,7 @@ def test_enrich_tags_new_postings(conn: duckdb.DuckDBPyConnection) -> None:
     summary = enrich_postings(conn, now=T0)
     assert summary.postings == 4 and summary.mode == "new"
     cats = {r[0]: r[1:] for r in rows(conn, CATEGORIES_SQL)}
-    assert cats["Video editor for YouTube"] == ("Video Editing & Production", "platform_label")
+    assert cats["Video editor for YouTube"] == ("Video Editing & Production", "platform")
     assert cats["Blog writer"] == ("Writing", "rules")
     assert cats["Fix my car"] == ("Other", "rules")
     skills = rows(conn, "SELECT skill FROM posting_ai_skills ORDER BY skill")

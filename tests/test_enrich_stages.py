@@ -14,13 +14,15 @@ def _one_by_one(rows: list[tuple[object, ...]]) -> ChunkTags:
         out.categories += tags.categories
         out.skills += tags.skills
         out.pay += tags.pay
+        out.engagement += tags.engagement
         out.errors += tags.errors
     return out
 
 
 def test_chunk_equals_each_posting_tagged_alone() -> None:
-    """Real postings (the vendored 2022-06 sample with footers), with and without a platform
-    label, and a few that fail: a chunk gives exactly the per-posting rows, in order."""
+    """The bench's postings with footers (the real 2022-06 sample, or the hand-written one in
+    its format), with and without a platform label, and a few that fail: a chunk gives exactly
+    the per-posting rows, in order."""
     templates = _template_rows()
     rows: list[tuple[object, ...]] = [
         (i, title, description, "Video Editing" if i % 7 == 0 else None, 2022)
@@ -38,12 +40,13 @@ def test_a_posting_failing_in_a_later_stage_gets_one_clean_set_of_rows() -> None
     early = (2, 12345, "not text", None, 2024)  # fails in categories
     late = (3, "AI chatbot developer", "We build an AI chatbot. Budget: $500", None, "x")
     tags = compute_chunk([good, late, early])  # type: ignore[list-item]
-    assert [e[0] for e in tags.errors] == [3, 2]  # in row order, whatever the stage
-    assert tags.errors[0][1].startswith("ValueError") and "AttributeError" in tags.errors[1][1]
-    assert [c[0] for c in tags.categories] == [1, 3, 2]  # one category row per posting
-    assert [c[1] for c in tags.categories[1:]] == ["Other", "Other"]
-    assert not [s for s in tags.skills if s[0] in (2, 3)]
-    assert [p[11] for p in tags.pay] == [
+    assert [e.posting_id for e in tags.errors] == [3, 2]  # in row order, whatever the stage
+    assert tags.errors[0].reason.startswith("ValueError")
+    assert "AttributeError" in tags.errors[1].reason
+    assert [c.posting_id for c in tags.categories] == [1, 3, 2]  # one category row per posting
+    assert [c.category for c in tags.categories[1:]] == ["Other", "Other"]
+    assert not [s for s in tags.skills if s.posting_id in (2, 3)]
+    assert [p.rule for p in tags.pay] == [
         "upwork_footer_budget",
         ENRICH_ERROR_RULE,
         ENRICH_ERROR_RULE,

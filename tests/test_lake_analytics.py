@@ -120,6 +120,7 @@ def test_duckdb_over_the_lake_equals_duckdb_over_the_file(
         assert_same(lake.fetch(sql), DuckDBEngine(conn).fetch(sql))
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_over_the_lake_equals_duckdb_over_the_file(
     conn: duckdb.DuckDBPyConnection, warehouse_and_lake: dict[str, list[str]], spark_session: Any

@@ -1,4 +1,5 @@
-"""Pay extraction: the issue's surface forms, flags, USD conversion, and real vendored files."""
+"""Pay extraction: the issue's surface forms, flags, USD conversion, hand-written files in the
+real formats and the real files of ../shared/data."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ from jobtrends.cli import cli
 from tests.conftest import FIXTURES, SHARED_DATA
 
 ENRICH = FIXTURES / "enrich"
+UPWORK_FEED = FIXTURES / "feeds" / "recorded" / "upwork_handwritten.xml"
+REAL_FOOTER_FILES = [  # one real file per format: RSS, JSONL items, parsed CSV, search page
+    SHARED_DATA / "upwork-rss-powerbi-2024" / "raw_xml" / "20240513_RSS_PowerBI.xml",
+    SHARED_DATA / "upwork-rss-2021-02-edn" / "test_feed_items.jsonl",
+    SHARED_DATA / "upwork-rss-2022-06-parsed" / "jobs.csv",
+    SHARED_DATA / "upwork-search-2025-rate-strings" / "upwork_jobs.csv.gz",
+]
 
 CASES = [
     # text, kind, currency, low, high, period, rule
@@ -84,21 +92,31 @@ def test_footer_truth_reader() -> None:
 
 
 @pytest.mark.parametrize(
-    "name",
+    "path",
     [
-        "upwork_powerbi_rss.xml",
-        "upwork_2021_02_items.jsonl",
-        "upwork_2022_06_jobs.csv",
-        "upwork_search_2025_rates.csv",
+        UPWORK_FEED,
+        ENRICH / "items_2021_format.jsonl",
+        ENRICH / "jobs_2022_format.csv",
+        ENRICH / "search_2025_format.csv",
     ],
+    ids=lambda p: p.name,
 )
-def test_vendored_real_files_footer_exact(name: str) -> None:
-    result = evaluate_rates([ENRICH / name])
+def test_handwritten_files_footer_exact(path: Path) -> None:
+    result = evaluate_rates([path])
     assert result["n"] >= 20
     assert result["exact_rate"] >= 0.995, result["failures"]
 
 
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data not present")
+@pytest.mark.parametrize("path", REAL_FOOTER_FILES, ids=lambda p: p.name)
+def test_real_files_footer_exact(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"real data not present: {path}")
+    result = evaluate_rates([path])
+    assert result["n"] >= 30
+    assert result["exact_rate"] >= 0.995, result["failures"]
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason=f"real data not present: {SHARED_DATA}")
 def test_shared_footer_sets_exact() -> None:
     paths = sorted((SHARED_DATA / "upwork-rss-powerbi-2024" / "json_snapshots").glob("*.json"))
     paths += [SHARED_DATA / "upwork-rss-ai-2023" / "upwork_rss_ai_ml_2023.json"]
@@ -131,7 +149,7 @@ def test_currency_prefilter_never_hides_a_free_text_rate(text: str) -> None:
 def test_eval_rates_takes_a_directory_and_names_a_wrong_file(tmp_path: Path) -> None:
     """A dataset folder expands to its evaluation files; a stray file found in it is skipped
     with its reason, but the same file named on its own is an error naming it."""
-    shutil.copy(ENRICH / "upwork_powerbi_rss.xml", tmp_path / "feed.xml")
+    shutil.copy(UPWORK_FEED, tmp_path / "feed.xml")
     (tmp_path / "notes").mkdir()
     stray = tmp_path / "notes" / "other.json"
     stray.write_text('{"not": "an rss snapshot"}', encoding="utf-8")

@@ -22,33 +22,57 @@ from analytics.tagging.pay import (
     NO_PAY,
     Pay,
     _free,
+    _from_phrase,
     _may_name_currency,
     _structured,
     parse_pay,
 )
+from analytics.tagging.pay_phrases import parse_free, parse_labelled
+from tests.conftest import SHARED_DATA
 
-FIXTURES = Path(__file__).parent / "fixtures" / "enrich"
+FIXTURES = Path(__file__).parent / "fixtures"
+TEXT_FILES = sorted((FIXTURES / "enrich").glob("*.*")) + [
+    FIXTURES / "feeds" / "recorded" / "upwork_handwritten.xml"
+]
+REAL_TEXT_FILES = [  # uncompressed real files with pay text: an RSS feed, JSONL items, a CSV
+    SHARED_DATA / "upwork-rss-powerbi-2024" / "raw_xml" / "20240513_RSS_PowerBI.xml",
+    SHARED_DATA / "upwork-rss-2021-02-edn" / "test_feed_items.jsonl",
+    SHARED_DATA / "upwork-rss-2022-06-parsed" / "jobs.csv",
+]
 NEEDLE_LETTERS = sorted(set("hourly range budget usd gbp eur".replace(" ", "")))
 
 
 def reference_parse_pay(text: str) -> Pay:
-    """parse_pay as it was before RuleStarts: every regex searched from the start."""
+    """parse_pay as it was before RuleStarts: every regex searched from the start (the
+    sites' pay fields after Upwork's hourly and est. budget, any-currency phrases last)."""
     if not text:
         return NO_PAY
-    if "$" in text or "£" in text or "€" in text:
-        structured = (
+    money = "$" in text or "£" in text or "€" in text
+    if money:
+        for pattern, kind, rule in (
             (FOOTER_HOURLY, "hourly", "upwork_footer_hourly_range"),
             (EST_BUDGET, "budget", "upwork_est_budget"),
+        ):
+            if m := pattern.search(text):
+                return _structured(m, kind, rule)
+    if phrase := parse_labelled(text):
+        return _from_phrase(phrase, "site_pay_field")
+    if money:
+        for pattern, kind, rule in (
             (FOOTER_BUDGET, "budget", "upwork_footer_budget"),
             (LABEL_HOURLY, "hourly", "upwork_hourly_label"),
-        )
-        for pattern, kind, rule in structured:
+        ):
             if m := pattern.search(text):
                 return _structured(m, kind, rule)
         if m := FREE_SYMBOL_FIRST.search(text):
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(text.lower()) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if phrase := parse_labelled(text, early=False):
+        return _from_phrase(phrase, "site_pay_field")
+    if phrase := parse_free(text):
+        rule = "free_text_salary" if phrase.period == "year" else "free_text_any_currency"
+        return _from_phrase(phrase, rule)
     return NO_PAY
 
 
@@ -64,8 +88,10 @@ def test_ignorecase_matches_needle_letters_only_where_lower_does() -> None:
         assert lowered <= folded, letter
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.*")), ids=lambda p: p.name)
-def test_same_pay_as_full_searches_on_vendored_files(path: Path) -> None:
+@pytest.mark.parametrize("path", TEXT_FILES + REAL_TEXT_FILES, ids=lambda p: p.name)
+def test_same_pay_as_full_searches_on_text_files(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"real data not present: {path}")
     text = path.read_text(encoding="utf-8", errors="replace")
     # whole file, and each line/item-sized piece of it
     pieces = [text] + text.split("\n\n") + text.split("<item>")

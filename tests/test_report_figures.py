@@ -138,15 +138,15 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     assert fig.data[0].name.startswith("Median before")
     assert len(fig.data[0].x) == len(CATEGORIES) - 1
     assert "USD per hour" in fig.layout.xaxis.title.text
-    assert inputs.read_exposure(tmp_path / "none.csv") is None
+    assert inputs.read_exposure_scores(tmp_path / "none.csv") is None
     path = tmp_path / "exposure.csv"
     path.write_text("category,exposure\nWriting,0.9\nData Entry,0.7\n")
-    exposure = inputs.read_exposure(path)
+    exposure = inputs.read_exposure_scores(path)
     assert exposure is not None
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
     scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
     assert list(scatter.data[0].x) == [0.9, 0.7]
-    shipped = inputs.read_exposure()  # analytics/trends/data/exposure.csv, column exposure_score
+    shipped = inputs.read_exposure_scores()  # the shipped table, column exposure_score
     assert shipped is not None and len(shipped) == 12 and shipped["exposure"].between(0, 1).all()
 
 

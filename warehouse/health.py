@@ -109,32 +109,32 @@ def _run(row: tuple[Any, ...] | None) -> RunFacts | None:
     return RunFacts(int(row[0]), str(row[1]), row[2], row[3], row[4])
 
 
-_RUN_COLUMNS = "run_id, status, started_at, finished_at, note"
+# The newest service run matching each condition; the SQL is fixed text, values are bound
+_LATEST_RUN_SQL = {
+    "finished": "status <> 'running' ORDER BY finished_at DESC, run_id DESC",
+    "succeeded": "status IN (?, ?) ORDER BY finished_at DESC, run_id DESC",
+    "running": "status = 'running' ORDER BY started_at DESC",
+}
+
+
+def _latest_run(
+    conn: duckdb.DuckDBPyConnection, which: str, params: tuple[str, ...] = ()
+) -> RunFacts | None:
+    """The newest service run that is `which` (a key of _LATEST_RUN_SQL), or None."""
+    return _run(
+        conn.execute(
+            "SELECT run_id, status, started_at, finished_at, note FROM collection_runs "  # noqa: S608 (fixed text)
+            f"WHERE kind = ? AND {_LATEST_RUN_SQL[which]} LIMIT 1",
+            [SERVICE_RUN_KIND, *params],
+        ).fetchone()
+    )
 
 
 def read_health_facts(conn: duckdb.DuckDBPyConnection) -> HealthFacts:
     """Read the last service cycles and the enabled feeds' health from the warehouse."""
-    last_finished = _run(
-        conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM collection_runs "  # noqa: S608 (fixed names)
-            "WHERE kind = ? AND status <> 'running' ORDER BY finished_at DESC, run_id DESC LIMIT 1",
-            [SERVICE_RUN_KIND],
-        ).fetchone()
-    )
-    last_succeeded = _run(
-        conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM collection_runs "  # noqa: S608 (fixed names)
-            "WHERE kind = ? AND status IN (?, ?) ORDER BY finished_at DESC, run_id DESC LIMIT 1",
-            [SERVICE_RUN_KIND, *SUCCEEDED_STATUSES],
-        ).fetchone()
-    )
-    running = _run(
-        conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM collection_runs "  # noqa: S608 (fixed names)
-            "WHERE kind = ? AND status = 'running' ORDER BY started_at DESC LIMIT 1",
-            [SERVICE_RUN_KIND],
-        ).fetchone()
-    )
+    last_finished = _latest_run(conn, "finished")
+    last_succeeded = _latest_run(conn, "succeeded", SUCCEEDED_STATUSES)
+    running = _latest_run(conn, "running")
     if running and last_finished and running.started_at < last_finished.started_at:
         running = None  # an abandoned run from a crash, older than a finished one
     feeds = {

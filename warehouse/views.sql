@@ -100,3 +100,57 @@ WHERE c.kind = 'ai_skill';
 -- ## Reports (issue 6)
 
 -- ## Operations (issue 7)
+
+-- ## Today's sources (issue 11): engagement, seekers, site labels
+
+-- postings_engagement: one row per posting with how it engages its worker (freelance |
+-- contract | part_time | full_time | internship | unknown, NULL until enriched), the rule
+-- that said so ('source' = the site's job-type field, 'platform', 'text', 'none'), whether it
+-- is a seeker (a person offering work, not a job), and how its category was decided
+-- (category_method 'platform' | 'site' | 'rules' | 'model'). title and description are plain
+-- text (tags stripped, entities decoded: safe to show as text, never HTML); the verbatim HTML
+-- is in raw_entries.summary_html / content_html.
+CREATE VIEW postings_engagement AS
+SELECT p.posting_id, p.source, p.title, p.description, p.platform_category AS site_labels,
+       p.posted_at, p.is_simulated, e.engagement, e.rule AS engagement_rule,
+       coalesce(e.is_seeker, FALSE) AS is_seeker, c.category, c.method AS category_method
+FROM postings p
+LEFT JOIN posting_engagement e USING (posting_id)
+LEFT JOIN posting_categories c USING (posting_id);
+
+-- postings_demand: postings_dated without seekers, with the engagement (NULL until enriched):
+-- what every demand count (daily_counts and what is built on it) is computed from.
+CREATE VIEW postings_demand AS
+SELECT d.*, e.engagement
+FROM postings_dated d
+LEFT JOIN posting_engagement e USING (posting_id)
+WHERE NOT coalesce(e.is_seeker, FALSE);
+
+-- feed_sources: per feed, its postings, their engagement mix (one count per engagement;
+-- untagged = not enriched yet), the share whose category came from the site's own label
+-- (category_method 'site' or 'platform'), seekers, and the latest parse warning (a body that
+-- parsed with a complaint but lost nothing: not a reject).
+CREATE VIEW feed_sources AS
+WITH fp AS (
+    SELECT f.name, p.posting_id FROM feeds f JOIN postings p ON list_contains(p.feeds, f.name)
+)
+SELECT f.name, f.source, f.kind,
+       count(fp.posting_id) AS postings,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'freelance') AS freelance,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'contract') AS contract,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'part_time') AS part_time,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'full_time') AS full_time,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'internship') AS internship,
+       count(fp.posting_id) FILTER (WHERE e.engagement = 'unknown') AS unknown,
+       count(fp.posting_id) FILTER (WHERE e.engagement IS NULL) AS untagged,
+       count(fp.posting_id) FILTER (WHERE c.method IN ('site', 'platform'))
+           / nullif(count(fp.posting_id), 0) AS site_label_share,
+       count(fp.posting_id) FILTER (WHERE e.is_seeker) AS seekers,
+       (SELECT l.error_message FROM fetch_log l
+        WHERE l.feed_name = f.name AND l.error_class = 'ParsedWithWarning'
+        ORDER BY l.fetched_at DESC LIMIT 1) AS last_warning
+FROM feeds f
+LEFT JOIN fp ON fp.name = f.name
+LEFT JOIN posting_engagement e ON e.posting_id = fp.posting_id
+LEFT JOIN posting_categories c ON c.posting_id = fp.posting_id
+GROUP BY f.name, f.source, f.kind;

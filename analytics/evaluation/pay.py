@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -99,7 +100,7 @@ def read_cases(path: Path) -> Iterator[Case]:
     name = path.name.lower()
     raw = gzip.open(path, "rb").read() if name.endswith(".gz") else path.read_bytes()
     if name.endswith((".xml", ".rss", ".atom")):
-        for i, entry in enumerate(feedparser.parse(raw).entries):
+        for i, entry in enumerate(feedparser.parse(io.BytesIO(raw)).entries):
             desc = entry.get("summary", "")
             text = f"{entry.get('title', '')}\n{html_to_text(desc)}"
             yield Case(f"{path.name}#{i}", text, read_footer_truth(desc))

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from analytics.trends.events import CHATGPT_LAUNCH
+
 # Base daily postings per category: most above 50/day (the validation's size floor), two below.
 BASE_DAILY = {
     "Writing": 400.0,
@@ -39,7 +41,7 @@ class SyntheticSpec:
 
     start: date = date(2020, 12, 1)
     end: date = date(2024, 6, 1)  # exclusive
-    event: date = date(2022, 11, 30)
+    event: date = CHATGPT_LAUNCH
     growth_per_year: float = 0.25  # platform-wide: +25%/year for every category
     yearly_amplitude: float = 0.15  # +-15% yearly cycle, peak in spring
     effects_pct: dict[str, float] = field(default_factory=dict)

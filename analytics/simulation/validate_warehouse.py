@@ -21,7 +21,7 @@ from analytics.simulation.postings import save_simulation
 from analytics.simulation.validate_counts import VALIDATED_METHODS
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
-from analytics.trends.windows import CHATGPT_LAUNCH
+from analytics.trends.events import CHATGPT_LAUNCH
 from warehouse.db import open_warehouse, transaction
 from warehouse.runs import start_run
 

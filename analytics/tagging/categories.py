@@ -1,8 +1,9 @@
 """Job categories: the platform's label through a documented table, else rules, else a model.
 
-Order: the platform label when present; else the keyword rules on title and description; when
-no rule matches at all, the learned title model (analytics/tagging/title_model.py) if it is
-confident; else Other.
+Order: for a source with a crosswalk (taxonomy/sites/<source>.toml), the site's own label
+(method 'site'); else the platform label when present (Upwork's, method 'platform'); else the
+keyword rules on title and description ('rules'); when no rule matches at all, the learned
+title model (analytics/tagging/title_model.py) if it is confident ('model'); else Other.
 
 The taxonomy is data (taxonomy/categories.toml, taxonomy/upwork_categories.toml). All of a
 category's patterns are compiled into one alternation with a named group per category, so a
@@ -20,12 +21,19 @@ from functools import cache
 from pathlib import Path
 
 from analytics.tagging.keywords import Scanner, compile_scanner
+from analytics.tagging.site_labels import (
+    Crosswalk,
+    compute_site_category,
+    find_site_rule,
+    read_crosswalks,
+)
 from analytics.tagging.title_model import TitleModel, classify_titles
 
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
 CATEGORIES_FILE = TAXONOMY_DIR / "categories.toml"
 UPWORK_MAP_FILE = TAXONOMY_DIR / "upwork_categories.toml"
 OTHER = "Other"
+PLATFORM_LABEL_SEPARATOR = " / "  # the importer's "Design & Creative / Graphic Design"
 TITLE_WEIGHT = 3  # a title word says more about the job than one word in a long description
 DESCRIPTION_CHARS = 1500  # the opening states the job; the tail is boilerplate and skills lists
 
@@ -57,7 +65,7 @@ class CategoryTag:
     """One posting's category, how it was decided, and a 0..1 confidence (rules or model)."""
 
     category: str
-    method: str  # 'platform_label' | 'rules' | 'model'
+    method: str  # 'platform' | 'site' | 'rules' | 'model'
     subcategory: str | None = None
     confidence: float | None = None
 
@@ -99,9 +107,12 @@ def map_platform_label(
     """Our category for a platform sub-category (and optional top-level) label; None if none.
 
     "Video Editing" -> "Video Editing & Production"; "Data Visualization" -> "Other";
-    ("Other Content Writing", "Writing") -> "Writing".
+    ("Other Content Writing", "Writing") -> "Writing"; a stored "Top / Sub" label is split:
+    "Design & Creative / Graphic Design" -> "Graphic Design" (the sub-category, then the top).
     """
     mapping = mapping if mapping is not None else read_platform_map()
+    if top_level is None and label and PLATFORM_LABEL_SEPARATOR in label:
+        top_level, label = label.split(PLATFORM_LABEL_SEPARATOR, 1)
     sub = html.unescape(label).strip().lower() if label else ""
     top = html.unescape(top_level).strip().lower() if top_level else ""
     if not sub and not top:
@@ -139,17 +150,35 @@ def classify_text(title: str | None, description: str | None, taxonomy: Taxonomy
     )
 
 
+def read_site_crosswalks() -> dict[str, Crosswalk]:
+    """{source: crosswalk} of taxonomy/sites, checked against the taxonomy's names."""
+    return read_crosswalks(read_taxonomy().names)
+
+
 def classify_posting(
     title: str | None,
     description: str | None,
     platform_category: str | None,
     taxonomy: Taxonomy,
     mapping: dict[str, str],
+    source: str | None = None,
+    crosswalks: dict[str, Crosswalk] | None = None,
 ) -> CategoryTag:
-    """The platform's label when it has one, else the rules on title and description."""
+    """The site's label through its crosswalk (a source that has one), else the platform's
+    label when it has one, else the rules on title and description."""
+    crosswalk = (crosswalks if crosswalks is not None else read_site_crosswalks()).get(source or "")
+    if crosswalk is not None:
+        found = find_site_rule(platform_category, crosswalk)
+        if found is None:
+            return classify_text(title, description, taxonomy)
+        label, rule = found
+        scores = compute_scores(title or "", description or "", taxonomy)
+        category = compute_site_category(rule, scores, taxonomy.names)
+        return CategoryTag(category=category, method="site", subcategory=label)
     mapped = map_platform_label(platform_category, mapping=mapping)
     if mapped is not None:
-        return CategoryTag(category=mapped, method="platform_label", subcategory=platform_category)
+        sub = (platform_category or "").split(PLATFORM_LABEL_SEPARATOR)[-1].strip() or None
+        return CategoryTag(category=mapped, method="platform", subcategory=sub)
     return classify_text(title, description, taxonomy)
 
 

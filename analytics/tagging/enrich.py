@@ -1,4 +1,5 @@
-"""The versioned enrichment step: postings -> posting_categories, posting_ai_skills, posting_pay.
+"""The versioned enrichment step: postings -> posting_categories, posting_ai_skills, posting_pay,
+posting_engagement.
 
 `enrich_postings` streams postings in chunks of CHUNK_ROWS (memory stays flat in N), tags each
 chunk with pure functions (`compute_chunk`, optionally in a process pool) and writes each chunk
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -27,41 +28,89 @@ from analytics.tagging.categories import (
     apply_title_model,
     classify_posting,
     read_platform_map,
+    read_site_crosswalks,
     read_taxonomy,
 )
+from analytics.tagging.engagement import parse_engagement
 from analytics.tagging.pay import EXCHANGE_RATES_FILE, compute_usd, parse_pay, read_exchange_rates
+from analytics.tagging.site_labels import crosswalk_files
 from analytics.tagging.skills import AI_SKILLS_FILE, parse_skills, read_skill_taxonomy
 from analytics.tagging.title_model import MODEL_FILE, read_title_model
 from warehouse.db import transaction
 from warehouse.postings import save_reject
 
-RULES_CODE_VERSION = "enrich-2"  # bump when code (not taxonomy data) changes what is tagged
+RULES_CODE_VERSION = "enrich-3"  # bump when code (not taxonomy data) changes what is tagged
 CHUNK_ROWS = 10_000  # postings per read/write chunk: ~20 MB of text at 2 KB per posting;
 # 5,000 cost 3 us more per posting in per-transaction overhead (three DELETEs, a commit)
 ENRICH_ERROR_RULE = "enrich_error"  # pay rule of a posting whose tagging raised (see rejects)
 SIMULATED_METHOD = "simulated"  # rows the simulator pre-tags; never re-tagged by --all
 
-Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year)
+Row = tuple[Any, ...]  # (posting_id, title, description, platform_category, year, source)
 
 
 def compute_rules_version() -> str:
     """'enrich-2+<12 hex>': the code version and a hash of every taxonomy/data file used."""
     digest = hashlib.sha256()
     files = (CATEGORIES_FILE, UPWORK_MAP_FILE, AI_SKILLS_FILE, EXCHANGE_RATES_FILE, MODEL_FILE)
-    for path in files:
+    for path in (*files, *crosswalk_files()):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{RULES_CODE_VERSION}+{digest.hexdigest()[:12]}"
+
+
+class CategoryRow(NamedTuple):
+    """A posting_categories row without its stamps (CATEGORY_SCHEMA's order)."""
+
+    posting_id: int
+    category: str
+    subcategory: str | None
+    method: str
+    confidence: float | None
+
+
+class SkillRow(NamedTuple):
+    """A posting_ai_skills row without its stamps (SKILL_SCHEMA's order)."""
+
+    posting_id: int
+    skill: str
+    evidence: str
+
+
+class PayRow(NamedTuple):
+    """A posting_pay row without its stamps (PAY_SCHEMA's order); unset fields are NULL."""
+
+    posting_id: int
+    pay_kind: str
+    currency: str | None = None
+    amount_low: float | None = None
+    amount_high: float | None = None
+    period: str | None = None
+    usd_hourly_low: float | None = None
+    usd_hourly_high: float | None = None
+    usd_hourly_mid: float | None = None
+    usd_budget: float | None = None
+    flag: str | None = None
+    rule: str | None = None
+    raw_text: str | None = None
+
+
+class TagError(NamedTuple):
+    """A posting whose tagging raised: the first reason and its title (cut to 200 characters)."""
+
+    posting_id: int
+    reason: str
+    title: str
 
 
 @dataclass
 class ChunkTags:
     """Rows for the three derived tables, without the version/time stamps."""
 
-    categories: list[tuple[Any, ...]] = field(default_factory=list)
-    skills: list[tuple[Any, ...]] = field(default_factory=list)
-    pay: list[tuple[Any, ...]] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (id, reason, title)
+    categories: list[CategoryRow] = field(default_factory=list)
+    skills: list[SkillRow] = field(default_factory=list)
+    pay: list[PayRow] = field(default_factory=list)
+    engagement: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[TagError] = field(default_factory=list)
 
 
 def _run_stage(stage: Callable[[int], Any], count: int, failed: dict[int, str]) -> list[Any]:
@@ -85,15 +134,20 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
     A posting that raises in a stage skips the later ones and is tagged Other with pay rule
     ENRICH_ERROR_RULE (the first failure is its reason).
     """
-    taxonomy, mapping = read_taxonomy(), read_platform_map()
+    taxonomy, mapping, crosswalks = read_taxonomy(), read_platform_map(), read_site_crosswalks()
     skill_taxonomy, rates = read_skill_taxonomy(), read_exchange_rates()
     titles = [title or "" for _, title, *_ in rows]
     descriptions = [description or "" for _, _, description, *_ in rows]
     failed: dict[int, str] = {}
+    sources = [row[5] if len(row) > 5 else None for row in rows]
     tags = _run_stage(
-        lambda i: classify_posting(titles[i], descriptions[i], rows[i][3], taxonomy, mapping),
+        lambda i: classify_posting(titles[i], descriptions[i], rows[i][3], taxonomy, mapping,
+                                   sources[i], crosswalks),
         len(rows), failed,
     )  # fmt: skip
+    engagements = _run_stage(
+        lambda i: parse_engagement(titles[i], descriptions[i], sources[i]), len(rows), failed
+    )
     texts = [
         f"{title}\n{description}" for title, description in zip(titles, descriptions, strict=True)
     ]
@@ -105,17 +159,20 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
     out = ChunkTags()
     for i, (posting_id, title, *_) in enumerate(rows):
         if i in failed:
-            out.errors.append((posting_id, failed[i], str(title)[:200]))
-            out.categories.append((posting_id, OTHER, None, "rules", None))
-            out.pay.append((posting_id, "none", *([None] * 9), ENRICH_ERROR_RULE, None))
+            out.errors.append(TagError(posting_id, failed[i], str(title)[:200]))
+            out.categories.append(CategoryRow(posting_id, OTHER, None, "rules", None))
+            out.pay.append(PayRow(posting_id, "none", rule=ENRICH_ERROR_RULE))
+            out.engagement.append((posting_id, "unknown", ENRICH_ERROR_RULE, False))
             continue
+        eng = engagements[i]
+        out.engagement.append((posting_id, eng.engagement, eng.rule, eng.is_seeker))
         tag, pay, usd = tags[i], pays[i], usds[i]
         out.categories.append(
-            (posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
+            CategoryRow(posting_id, tag.category, tag.subcategory, tag.method, tag.confidence)
         )
-        out.skills.extend((posting_id, skill.skill, skill.evidence) for skill in skills[i])
+        out.skills.extend(SkillRow(posting_id, skill.skill, skill.evidence) for skill in skills[i])
         out.pay.append(
-            (
+            PayRow(
                 posting_id, pay.pay_kind, pay.currency, pay.amount_low, pay.amount_high,
                 pay.period, usd.hourly_low, usd.hourly_high, usd.hourly_mid, usd.budget,
                 pay.flag, pay.rule, pay.raw_text,
@@ -127,17 +184,18 @@ def compute_chunk(rows: Sequence[Row]) -> ChunkTags:
 
 def _apply_model(out: ChunkTags, titles: dict[Any, str]) -> None:
     """Re-tag, in one batch, the chunk's postings no rule matched with the title model."""
-    failed = {e[0] for e in out.errors}
+    failed = {e.posting_id for e in out.errors}
     rows = [
         i
-        for i, (pid, _, _, method, confidence) in enumerate(out.categories)
-        if method == "rules" and confidence is None and pid not in failed
+        for i, row in enumerate(out.categories)
+        if row.method == "rules" and row.confidence is None and row.posting_id not in failed
     ]
     tags = [CategoryTag(category=OTHER, method="rules") for _ in rows]
-    open_titles = [titles[out.categories[i][0]] for i in rows]
+    open_titles = [titles[out.categories[i].posting_id] for i in rows]
     for i, tag in zip(rows, apply_title_model(tags, open_titles, read_title_model()), strict=True):
         if tag.method == "model":
-            out.categories[i] = (out.categories[i][0], tag.category, None, "model", tag.confidence)
+            pid = out.categories[i].posting_id
+            out.categories[i] = CategoryRow(pid, tag.category, None, "model", tag.confidence)
 
 
 @dataclass(frozen=True)
@@ -156,18 +214,19 @@ class EnrichSummary:
 
 READ_NEW_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
-    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year, p.source FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories)"
 )
 READ_ALL_SQL = (
     "SELECT p.posting_id, p.title, p.description, p.platform_category,"
-    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year FROM postings p"
+    " coalesce(year(p.posted_at), year(p.first_seen), ?) AS year, p.source FROM postings p"
     " WHERE p.posting_id NOT IN (SELECT posting_id FROM posting_categories WHERE method = ?)"
 )
 DELETE_SQL = (
     "DELETE FROM posting_categories WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
     "DELETE FROM posting_ai_skills WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
     "DELETE FROM posting_pay WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
+    "DELETE FROM posting_engagement WHERE posting_id IN (SELECT posting_id FROM enrich_ids)",
 )
 INSERT_CATEGORIES_SQL = (
     "INSERT INTO posting_categories SELECT posting_id, category, subcategory, method,"
@@ -181,6 +240,11 @@ INSERT_PAY_SQL = (
     "INSERT INTO posting_pay SELECT posting_id, pay_kind, currency, amount_low, amount_high,"
     " period, usd_hourly_low, usd_hourly_high, usd_hourly_mid, usd_budget, flag, rule,"
     " raw_text, ? AS rules_version, ? AS tagged_at FROM enrich_pay"
+)
+
+INSERT_ENGAGEMENT_SQL = (
+    "INSERT INTO posting_engagement SELECT posting_id, engagement, rule, is_seeker,"
+    " ? AS rules_version, ? AS tagged_at FROM enrich_engagement"
 )
 
 
@@ -217,9 +281,12 @@ PAY_SCHEMA = pa.schema(
      ("amount_high", F), ("period", S), ("usd_hourly_low", F), ("usd_hourly_high", F),
      ("usd_hourly_mid", F), ("usd_budget", F), ("flag", S), ("rule", S), ("raw_text", S)]
 )  # fmt: skip
+ENGAGEMENT_SCHEMA = pa.schema(
+    [("posting_id", INT), ("engagement", S), ("rule", S), ("is_seeker", pa.bool_())]
+)
 
 
-def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+def _table(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     """Rows as an Arrow table (column by column: ~10x cheaper than a pandas frame)."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays(
@@ -236,24 +303,28 @@ def save_chunk(
     cats = _table(tags.categories, CATEGORY_SCHEMA)
     skills = _table(tags.skills, SKILL_SCHEMA)
     pay = _table(tags.pay, PAY_SCHEMA)
+    engagement = _table(tags.engagement, ENGAGEMENT_SCHEMA)
     with transaction(conn):
         conn.register("enrich_ids", id_frame)
         conn.register("enrich_cats", cats)
         conn.register("enrich_skills", skills)
         conn.register("enrich_pay", pay)
+        conn.register("enrich_engagement", engagement)
         try:
             for delete in DELETE_SQL:
                 conn.execute(delete)
             conn.execute(INSERT_CATEGORIES_SQL, [version, now])
             conn.execute(INSERT_SKILLS_SQL, [version, now])
             conn.execute(INSERT_PAY_SQL, [version, now])
+            conn.execute(INSERT_ENGAGEMENT_SQL, [version, now])
             for posting_id, reason, title in tags.errors:
                 save_reject(
                     conn, run_id=None, at=now, stage="enrich", origin="enrich_postings",
                     location=f"posting_id {posting_id}", reason=reason, payload=title,
                 )  # fmt: skip
         finally:
-            for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay"):
+            for name in ("enrich_ids", "enrich_cats", "enrich_skills", "enrich_pay",
+                         "enrich_engagement"):  # fmt: skip
                 conn.unregister(name)
 
 
@@ -294,10 +365,10 @@ def enrich_postings(
     for rows, tags in _tag_chunks(chunks, workers):
         save_chunk(conn, tags, [r[0] for r in rows], version, now)
         total += len(rows)
-        categories.update(c[1] for c in tags.categories)
-        skills.update(s[1] for s in tags.skills)
-        pay_kinds.update(p[1] for p in tags.pay)
-        flagged += sum(1 for p in tags.pay if p[10])
+        categories.update(c.category for c in tags.categories)
+        skills.update(s.skill for s in tags.skills)
+        pay_kinds.update(p.pay_kind for p in tags.pay)
+        flagged += sum(1 for p in tags.pay if p.flag)
         errors += len(tags.errors)
     conn.execute(
         "INSERT INTO enrichment_runs (rules_version, started_at, finished_at, mode, postings)"

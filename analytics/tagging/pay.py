@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analytics.tagging.pay_phrases import Phrase, parse_free, parse_labelled
+from analytics.tagging.pay_starts import (
+    CURRENCY_STARTS,
+    CURRENCY_WORD_STEMS,
+    FOLD_EXCEPTIONS,
+    RuleStarts,
+    _may_name_currency,
+)
+
+__all__ = ["CURRENCY_STARTS", "CURRENCY_WORD_STEMS", "FOLD_EXCEPTIONS", "RuleStarts",
+           "_may_name_currency"]  # fmt: skip  # re-exported: they were defined here
+
 EXCHANGE_RATES_FILE = Path(__file__).parent / "taxonomy" / "exchange_rates.toml"
 
 HOURS_PER_YEAR = 2080.0  # 40 h/week x 52 weeks: the usual full-time conversion of a salary
@@ -28,6 +40,8 @@ MIN_PLAUSIBLE_HOURLY_USD = 1.0  # Upwork's floor for hourly contracts is about $
 MAX_PLAUSIBLE_BUDGET_USD = 1_000_000.0  # the largest budget in the shared data is $250,000
 
 CURRENCY_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "usd": "USD", "gbp": "GBP", "eur": "EUR"}
+# Words that can start a site's pay field ("Salary: ...", "(Budget: $25 USD / hr)")
+PAY_FIELD_WORDS = ("salary", "budget", "pay", "compensation", "rate")
 PERIOD_WORDS = {
     "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour",
     "day": "day", "daily": "day",
@@ -162,8 +176,27 @@ def _free(match: re.Match[str], rule: str) -> Pay:
     )
 
 
+def _from_phrase(phrase: Phrase, rule: str) -> Pay:
+    """A Pay from a pay_phrases Phrase: fixed -> budget, hour -> hourly, else salary (which
+    keeps its own period: a yearly salary stays yearly)."""
+    period = phrase.period or "fixed"
+    kind = "budget" if period == "fixed" else "hourly" if period == "hour" else "salary"
+    low = None if "up to" in phrase.raw.lower() else phrase.low  # "up to X": a ceiling only
+    return Pay(
+        pay_kind=kind,
+        currency=phrase.currency or "USD",
+        amount_low=low,
+        amount_high=phrase.high,
+        period=period,
+        flag=_flag(kind, low, phrase.high, HOURS_PER_PERIOD.get(period)),
+        rule=rule,
+        raw_text=phrase.raw,
+    )
+
+
 def parse_pay(text: str | None) -> Pay:
-    """The pay stated in a posting's text (footer first, then free text), or NO_PAY."""
+    """The pay stated in a posting's text (footer first, then a site's pay field, then free
+    text), or NO_PAY."""
     if not text:
         return NO_PAY
     lowered = text.lower()
@@ -175,7 +208,12 @@ def parse_pay(text: str | None) -> Pay:
         budget_at = starts.at("budget")
         if m := starts.search(EST_BUDGET, starts.before_est(budget_at)):
             return _structured(m, "budget", "upwork_est_budget")
-        if m := starts.search(FOOTER_BUDGET, budget_at):
+    fields = ":" in text and any(w in lowered for w in PAY_FIELD_WORDS)
+    if fields and (phrase := parse_labelled(text, lowered=lowered)):
+        return _from_phrase(phrase, "site_pay_field")
+    if has_money:
+        starts = RuleStarts(text, lowered)
+        if m := starts.search(FOOTER_BUDGET, starts.at("budget")):
             return _structured(m, "budget", "upwork_footer_budget")
         if m := starts.search(LABEL_HOURLY, starts.at("hourly")):
             return _structured(m, "hourly", "upwork_hourly_label")
@@ -183,70 +221,12 @@ def parse_pay(text: str | None) -> Pay:
             return _free(m, "free_text_symbol_rate")
     if _may_name_currency(lowered) and (m := FREE_CODE_AFTER.search(text)):
         return _free(m, "free_text_code_rate")
+    if fields and (phrase := parse_labelled(text, early=False, lowered=lowered)):
+        return _from_phrase(phrase, "site_pay_field")
+    if (has_money or "₹" in text or _may_name_currency(lowered)) and (phrase := parse_free(text)):
+        return _from_phrase(phrase, "free_text_salary" if phrase.period == "year" else
+                            "free_text_any_currency")  # fmt: skip
     return NO_PAY
-
-
-# FREE_CODE_AFTER needs one of these words; most postings have none, and a substring test is
-# ~20x cheaper than the regex. "ſ" (long s) is listed because re.IGNORECASE matches it to "s".
-CURRENCY_WORD_STEMS = ("usd", "gbp", "eur", "dollar", "pound", "ſ")
-# where FREE_SYMBOL_FIRST can start: a symbol or a code ("USD 30 per hour")
-CURRENCY_STARTS = ("$", "£", "€", "usd", "gbp", "eur")
-# Characters re.IGNORECASE matches to an ASCII letter although their .lower() is not that
-# letter: "ſ" ~ "s", "ı" and "İ" ~ "i". The needles below avoid "i" and "s"; a text with "ſ"
-# is searched from its start (tests/test_rates_prefilter.py checks this over all of Unicode).
-FOLD_EXCEPTIONS = ("ſ",)
-
-
-class RuleStarts:
-    """Where each pay regex can first match, from a substring search on the lower-cased text.
-
-    Each footer rule begins with a fixed word ("Hourly Range", "Budget", "Hourly"; "Est.
-    budget" ends with one): re.IGNORECASE matches that word only where the lower-cased text
-    holds it, so no match starts before its first occurrence, and a word that is absent
-    means no match at all. Searching from there instead of the start is ~5x cheaper and gives
-    the same match. When lowering changes the text's length ("İ" -> "i̇"), positions differ and
-    the regex searches from the start (absence still rules the rule out).
-    """
-
-    def __init__(self, text: str, lowered: str) -> None:
-        self.text = text
-        self.lowered = lowered
-        self.one_to_one = len(lowered) == len(text)
-
-    def at(self, needle: str) -> int | None:
-        """Where a match beginning with `needle` can first start; None: nowhere."""
-        found = self.lowered.find(needle)
-        if found < 0:
-            return None
-        return found if self.one_to_one else 0
-
-    def before_est(self, budget_at: int | None) -> int | None:
-        """Where "Est.<spaces>budget" can first start, given the first "budget"."""
-        if budget_at is None or not budget_at:
-            return budget_at
-        k = budget_at  # "Est. budget": back over the spaces, the optional ".", then "est"
-        while k > 0 and self.text[k - 1].isspace():
-            k -= 1
-        if k > 0 and self.text[k - 1] == ".":
-            k -= 1
-        return max(0, k - 3)
-
-    def first_currency(self) -> int | None:
-        """Where FREE_SYMBOL_FIRST can first start: the first symbol or currency code."""
-        if not self.one_to_one or any(c in self.lowered for c in FOLD_EXCEPTIONS):
-            return 0
-        found = [i for c in CURRENCY_STARTS if (i := self.lowered.find(c)) >= 0]
-        return min(found) if found else None
-
-    def search(self, pattern: re.Pattern[str], start: int | None) -> re.Match[str] | None:
-        """`pattern.search(text)`, begun at `start` (None: it cannot match)."""
-        return None if start is None else pattern.search(self.text, start)
-
-
-def _may_name_currency(lowered: str) -> bool:
-    """False only when FREE_CODE_AFTER cannot match (`lowered` is the lower-cased text):
-    "paid 30 usd per hour" -> True."""
-    return any(stem in lowered for stem in CURRENCY_WORD_STEMS)
 
 
 @cache

@@ -18,10 +18,10 @@ import pandas as pd
 
 from analytics.trends.deltas import DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
+from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
 from analytics.trends.series import compute_moving_averages, compute_shares, read_daily_counts
 from analytics.trends.windows import (
-    CHATGPT_LAUNCH,
     category_names,
     compute_wide_counts,
     control_total,
@@ -173,12 +173,15 @@ def analyze_warehouse(
     settings: DeltaSettings | None = None,
     simulated: bool = False,
     seasonal: bool = False,
+    engagements: tuple[str, ...] = (),
 ) -> AnalysisSummary:
     """Refresh a_daily_counts, a_moving_averages, a_event_deltas, a_event_study, a_pay_deltas.
 
     `full=False` falls back to a full refresh when there is no earlier analysis run.
     `simulated=True` analyses the simulated postings instead of the real ones.
     `seasonal=True` also stores weekly-STL-adjusted moving averages (seasonally_adjusted=true).
+    `engagements` restricts every count to postings of those engagements ("freelance", ...;
+    () = all; change it with `full=True`). Seekers are never counted.
     """
     started = time.perf_counter()
     settings = settings or DeltaSettings()
@@ -194,7 +197,9 @@ def analyze_warehouse(
     with transaction(conn):
         if since is not None:
             fresh = compute_shares(
-                read_daily_counts(conn, since=since, until=until, simulated=simulated)
+                read_daily_counts(
+                    conn, since=since, until=until, simulated=simulated, engagements=engagements
+                )
             )
             conn.execute("DELETE FROM a_daily_counts WHERE date >= ?", [since])
             save_frame(conn, "a_daily_counts", fresh)

@@ -10,6 +10,7 @@ correlation, and with fewer than three scored categories the correlation is None
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,13 +18,11 @@ import pandas as pd
 MIN_SCORED_CATEGORIES = 3  # a rank correlation over fewer points says nothing
 
 
-def read_exposure() -> pd.DataFrame:
-    """The shipped exposure table: category, isco08_codes, isco08_titles, exposure_score, ..."""
-    with (
-        resources.files("analytics.trends.data")
-        .joinpath("exposure.csv")
-        .open(encoding="utf-8") as f
-    ):
+def read_exposure(path: Path | None = None) -> pd.DataFrame:
+    """The exposure table at `path`, by default the shipped one: category, isco08_codes,
+    isco08_titles, soc2018_code, exposure_score, ... (codes kept as text)."""
+    source = path or resources.files("analytics.trends.data").joinpath("exposure.csv")
+    with source.open(encoding="utf-8") as f:
         return pd.read_csv(f, dtype={"isco08_codes": str, "soc2018_code": str})
 
 

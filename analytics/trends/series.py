@@ -17,8 +17,10 @@ STL_PERIOD_DAYS = 7  # the weekly posting cycle is the seasonality STL removes f
 
 DAILY_COUNTS_SQL = """
 WITH p AS (
-    SELECT posting_id, posted_date FROM postings_dated
+    -- demand: seekers ([For Hire], SEEKING WORK) are people, not jobs (postings_demand)
+    SELECT posting_id, posted_date FROM postings_demand
     WHERE is_simulated = ? AND posted_date >= ? AND posted_date < ?
+      AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], engagement))
       -- the same bounds on the raw timestamp first: cheap, and prunes by zone maps
       AND coalesce(posted_at, first_seen) >= ? AND coalesce(posted_at, first_seen) < ?
 )
@@ -39,14 +41,17 @@ def read_daily_counts(
     since: date,
     until: date,
     simulated: bool = False,
+    engagements: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Postings per posting date in [since, until), as `date, kind, subject, n`.
 
-    Postings are deduplicated by construction (one row per posting_id). `simulated` picks the
-    simulated postings instead of the real ones; the two are never mixed.
+    Postings are deduplicated by construction (one row per posting_id); seekers are left out.
+    `simulated` picks the simulated postings instead of the real ones; the two are never
+    mixed. `engagements` (e.g. ("freelance", "contract")) keeps only those; () keeps all.
     """
     bounds = [datetime.combine(d, time(0), tzinfo=UTC) for d in (since, until)]
-    frame = conn.execute(DAILY_COUNTS_SQL, [simulated, since, until, *bounds]).df()
+    chosen = list(engagements)
+    frame = conn.execute(DAILY_COUNTS_SQL, [simulated, since, until, chosen, chosen, *bounds]).df()
     frame["date"] = pd.to_datetime(frame["date"])
     frame["n"] = frame["n"].astype("int64")
     return frame

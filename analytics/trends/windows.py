@@ -11,8 +11,6 @@ DELTA_WINDOW_DAYS = 364  # 52 weeks: each window spans whole weekly and yearly c
 DELTA_LAG_DAYS = 91  # skip a quarter after the event: effects ramp in, the lag keeps it out
 MIN_WINDOW_DAYS = 28  # a comparison of fewer than four weeks per side is not reported
 BASE_FLOOR_POSTINGS = 30  # a percent change off fewer postings than this is not meaningful
-CHATGPT_LAUNCH = date(2022, 11, 30)
-GPT4_LAUNCH = date(2023, 3, 14)
 
 
 @dataclass(frozen=True)

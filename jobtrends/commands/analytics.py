@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from analytics.trends.events import CHATGPT_LAUNCH, GPT4_LAUNCH
 from jobtrends.cli import AppContext
 from jobtrends.commands.bench import bench
 from jobtrends.config import fill
@@ -19,19 +20,27 @@ from jobtrends.config import fill
 class AnalyticsConfig:
     """[analytics] settings (env JOBTRENDS_ANALYTICS_*)."""
 
-    events: tuple[str, ...] = ("2022-11-30", "2023-03-14")  # ChatGPT, GPT-4 launches
+    events: tuple[str, ...] = (CHATGPT_LAUNCH.isoformat(), GPT4_LAUNCH.isoformat())
     window_days: int = 364  # before/after window length (52 weeks)
     lag_days: int = 91  # days skipped after the event while an effect ramps in
     base_floor: int = 30  # fewer postings than this in the before window: not meaningful
     controls: tuple[str, ...] = ()  # empty: the least-exposed categories (exposure.csv)
     external_series: str = "indeed_postings_index"  # external_series row set for did_external
     external_sector: str = "aggregate"
+    # count only postings of these engagements, e.g. ["freelance", "contract"]; empty: all.
+    # Seekers ([For Hire], SEEKING WORK) are never counted as demand.
+    engagement: tuple[str, ...] = ()
 
 
 def analytics_settings(app: AppContext) -> tuple[AnalyticsConfig, Any]:
     from analytics.trends.deltas import DEFAULT_CONTROLS, DeltaSettings
 
     config = fill(AnalyticsConfig, "analytics", app.toml, app.environ)
+    from analytics.tagging.engagement import ENGAGEMENTS
+    from jobtrends.config import ConfigError
+
+    if bad := [e for e in config.engagement if e not in ENGAGEMENTS]:
+        raise ConfigError(f"[analytics] engagement: {bad} not in {list(ENGAGEMENTS)}")
     settings = DeltaSettings(
         window_days=config.window_days,
         lag_days=config.lag_days,
@@ -78,6 +87,7 @@ def analyze(
             full=full,
             settings=settings,
             seasonal=seasonal,
+            engagements=config.engagement,
             simulated=simulated,
         )
     click.echo(
@@ -102,7 +112,7 @@ def _clean(value: Any) -> Any:
 @click.option(
     "--event",
     type=click.DateTime(["%Y-%m-%d"]),
-    default="2022-11-30",
+    default=CHATGPT_LAUNCH.isoformat(),
     show_default=True,
     help="Event date.",
 )
@@ -156,7 +166,12 @@ def deltas(
 
 
 @click.command()
-@click.option("--event", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-30", show_default=True)
+@click.option(
+    "--event",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=CHATGPT_LAUNCH.isoformat(),
+    show_default=True,
+)
 @click.option("--method", default="did", show_default=True, help="Which delta method to correlate.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_obj

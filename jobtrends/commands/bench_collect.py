@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import resource
@@ -124,7 +125,7 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
         body = render_page(start, min(ITEMS_PER_FEED, n_items - start), t0)
         begin, begin_cpu = time.monotonic(), time.process_time()
         feedparser.parse(
-            body,
+            io.BytesIO(body),
             response_headers={"content-type": "application/rss+xml; charset=utf-8"},
             resolve_relative_uris=False,
             sanitize_html=False,

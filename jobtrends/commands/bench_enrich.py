@@ -14,7 +14,10 @@ import click
 
 from jobtrends.commands.bench import bench
 
-BENCH_TEMPLATE_FILE = "upwork_2022_06_jobs.csv"  # real titles and descriptions, test fixture
+# The postings copied N times: the 75 real ones of ../shared/data beside the project (the numbers
+# the README quotes), else the 30 hand-written ones of the tests in the same format
+REAL_TEMPLATE = Path("shared", "data", "upwork-rss-2022-06-parsed", "jobs.csv")
+HANDWRITTEN_TEMPLATE = Path("tests", "fixtures", "enrich", "jobs_2022_format.csv")
 # DuckDB's default cache is 80% of RAM: it would keep the whole generated table (1M postings
 # ~ 0.6 GB) in memory and make peak RSS grow with N for a reason that is not enrichment
 BENCH_DUCKDB_MEMORY = "256MB"
@@ -34,17 +37,20 @@ def _memory_setting(text: str) -> str:
     return text
 
 
+def template_path() -> Path:
+    """The real 2022-06 Upwork sample in ../shared/data when present, else the tests' copy-free
+    hand-written file in its format."""
+    here = Path(str(resources.files("jobtrends"))).parent
+    real = here.parent / REAL_TEMPLATE
+    return real if real.exists() else here / HANDWRITTEN_TEMPLATE
+
+
 def _template_rows() -> list[tuple[str, str]]:
-    """(title, description) pairs from real postings: the vendored 2022-06 Upwork sample plus
-    a footer line, so every rule path (footer, free text, no pay) is exercised."""
+    """(title, description) pairs of `template_path()`'s postings plus a footer line, so every
+    rule path (footer, free text, no pay) is exercised."""
     import pandas as pd
 
-    here = Path(str(resources.files("jobtrends"))).parent
-    frame = pd.read_csv(
-        here / "tests" / "fixtures" / "enrich" / BENCH_TEMPLATE_FILE,
-        dtype=str,
-        keep_default_na=False,
-    )
+    frame = pd.read_csv(template_path(), dtype=str, keep_default_na=False)
     rows = []
     for title, description, budget in zip(
         frame["title"], frame["description"], frame["budget"], strict=True
@@ -106,5 +112,6 @@ def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
         f"postings_per_s={summary.postings / seconds:.0f} cpu_s={cpu:.1f} "
         f"postings_per_cpu_s={summary.postings / cpu:.0f} "
         f"avg_chars={float(chars[0]) if chars else 0:.0f} "
-        f"peak_rss_mb={peak_mb:.0f} peak_child_rss_mb={child_mb:.0f}"
+        f"peak_rss_mb={peak_mb:.0f} peak_child_rss_mb={child_mb:.0f} "
+        f"templates={template_path().name}"
     )

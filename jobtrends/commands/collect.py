@@ -93,6 +93,7 @@ def collect(
             now,
             memory_limit=app.core.collect_memory_limit,
             retry_memory_limit=app.core.memory_limit,
+            contact=app.core.contact,
         )
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
@@ -103,8 +104,15 @@ def collect(
 @DB_OPTION
 @click.pass_obj
 def feeds_command(app: AppContext, db: Path | None) -> None:
-    """Feed health: state, failures, last success, last error, next poll, postings so far."""
+    """Feed health: state, failures, last success, last error, next poll, postings so far,
+    their engagement mix, the share categorised by the site's own label (site_labelled) and
+    the latest parse warning (parsed, nothing lost)."""
     from warehouse.db import open_warehouse
+    from warehouse.feed_sources import (
+        read_feed_sources,
+        render_engagement_mix,
+        render_site_share,
+    )
     from warehouse.feed_state import read_feed_health
 
     def short(value: object) -> str:
@@ -114,7 +122,9 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
 
     with open_warehouse(db or app.core.db) as conn:
         rows = read_feed_health(conn)
-    header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "last_error")
+        sources = read_feed_sources(conn)
+    header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "engagement",
+              "site_labelled", "last_error", "warning")  # fmt: skip
     table = [header] + [
         (
             short(r["name"]),
@@ -123,7 +133,10 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
             short(r["last_success_at"]),
             short(r["next_poll_at"]),
             short(r["postings"]),
+            render_engagement_mix(sources.get(str(r["name"]), {})),
+            render_site_share(sources.get(str(r["name"]), {})),
             short(r["last_error"])[:60],
+            short(sources.get(str(r["name"]), {}).get("last_warning"))[:40],
         )
         for r in rows
     ]
