@@ -22,12 +22,13 @@ from analytics.trends.series_sql import (
 from warehouse.lake_engine import DuckDBEngine, SparkEngine
 
 SINCE, AS_OF, EVENT = date(2024, 1, 1), date(2024, 9, 1), date(2024, 5, 1)
-TABLES = ("postings", "posting_categories", "posting_ai_skills")
+TABLES = ("postings", "posting_engagement", "posting_categories", "posting_ai_skills")
 
 
 def fill_warehouse(conn: duckdb.DuckDBPyConnection) -> None:
     """1,500 postings over ~8 months with a planted rise in 'Data' after EVENT, a tenth
-    without posted_at (dated by first_seen), some with two AI skills."""
+    without posted_at (dated by first_seen), some with two AI skills, some seekers, a third
+    not tagged with an engagement."""
     conn.execute(
         """
         INSERT INTO postings
@@ -50,6 +51,12 @@ def fill_warehouse(conn: duckdb.DuckDBPyConnection) -> None:
                NULL, 'rules', NULL, 'test', TIMESTAMPTZ '2024-09-01 00:00:00+00'
         FROM postings WHERE posting_id % 11 <> 0
         """
+    )
+    # every 13th a seeker (left out of demand counts), the rest freelance or unknown
+    conn.execute(
+        "INSERT INTO posting_engagement SELECT posting_id, CASE WHEN posting_id % 2 = 0 "
+        "THEN 'freelance' ELSE 'unknown' END, 'text', posting_id % 13 = 0, 'test', "
+        "TIMESTAMPTZ '2024-09-01 00:00:00+00' FROM postings WHERE posting_id % 3 <> 2"
     )
     conn.execute(
         "INSERT INTO posting_ai_skills SELECT posting_id, 'llm', 'test', 'r', "

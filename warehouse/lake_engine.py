@@ -49,19 +49,31 @@ def _is_utc_timezone_call(node: Any) -> bool:
     return False
 
 
+def _is_array(node: Any) -> bool:
+    import sqlglot.expressions as exp
+
+    return isinstance(node, exp.Array) or (
+        isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.ARRAY)
+    )
+
+
 def render_spark_sql(sql: str) -> str:
-    """`sql` (DuckDB dialect) in Spark SQL's. DuckDB's `timezone('UTC', ts)` (a UTC wall
-    clock) is `ts` itself on a Spark session whose time zone is UTC, as ours is."""
+    """`sql` (DuckDB dialect) in Spark SQL's. Two fixes on sqlglot's tree: DuckDB's
+    `timezone('UTC', ts)` (a UTC wall clock) is `ts` itself on a Spark session whose time
+    zone is UTC, as ours is; `len(list)` is `size(list)`."""
     import sqlglot
     import sqlglot.expressions as exp
 
-    def drop_utc(node: exp.Expression) -> exp.Expression:
+    def adapt(node: exp.Expression) -> exp.Expression:
         if _is_utc_timezone_call(node):
             args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
             return args[-1].copy()
+        # DuckDB's len() of a list (`len(?::VARCHAR[])`) is Spark's size(), not length()
+        if isinstance(node, exp.Length) and _is_array(node.this):
+            return exp.ArraySize(this=node.this.copy())
         return node
 
-    tree = sqlglot.parse_one(sql, read="duckdb").transform(drop_utc)
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(adapt)
     return tree.sql(dialect="spark")
 
 

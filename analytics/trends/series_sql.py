@@ -1,11 +1,12 @@
 """The trend series that are plain SQL, for any engine (warehouse/lake_engine.py): daily
 counts (analytics/trends/series.py's own DAILY_COUNTS_SQL), shares of the day's postings,
 trailing moving averages over complete days, and the `ma_endpoints` delta. They read
-`postings`, `posting_categories` and `posting_ai_skills` (the warehouse's tables, or the
-lake's, registered under those names), so DuckDB over the warehouse file and Spark over the
-lake give the same rows; the statistical fits (trends/deltas.py) read these small series.
+`postings`, `posting_engagement`, `posting_categories` and `posting_ai_skills` (the
+warehouse's tables, or the lake's, registered under those names), so DuckDB over the
+warehouse file and Spark over the lake give the same rows; the statistical fits
+(trends/deltas.py) read these small series.
 
-Parameters are bound by sqlglot as literals (Spark SQL takes no `?`), from typed values only.
+Parameters are bound as literals (Spark SQL takes no `?`), from typed values only.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from analytics.trends.series import DAILY_COUNTS_SQL, MOVING_AVERAGE_DAYS
 
-# postings_dated as in warehouse/views.sql (the UTC calendar date a posting counts on)
-POSTINGS_DATED_SQL = """
-SELECT p.*, CAST(timezone('UTC', coalesce(p.posted_at, p.first_seen)) AS DATE) AS posted_date
-FROM postings p
+# postings_demand as in warehouse/views.sql: postings_dated (the UTC calendar date a posting
+# counts on) without seekers, with the engagement
+POSTINGS_DEMAND_SQL = """
+SELECT p.*, CAST(timezone('UTC', coalesce(p.posted_at, p.first_seen)) AS DATE) AS posted_date,
+       e.engagement
+FROM postings p LEFT JOIN posting_engagement e USING (posting_id)
+WHERE NOT coalesce(e.is_seeker, FALSE)
 """
 
 SHARES_SQL = """
@@ -77,8 +81,13 @@ WHERE a.date = {last} AND b.date = {event} AND b.ma_n > 0
 """
 
 
-def _literal(value: date | datetime | bool | int) -> str:
-    """A typed value as SQL text (never a caller's string)."""
+Literal = date | datetime | bool | int | tuple[str, ...]
+
+
+def _literal(value: Literal) -> str:
+    """A typed value as SQL text; strings only inside a tuple, quoted as SQL strings."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -88,11 +97,14 @@ def _literal(value: date | datetime | bool | int) -> str:
     return str(int(value))
 
 
-def render_daily_counts_sql(since: date, until: date, simulated: bool = False) -> str:
-    """DAILY_COUNTS_SQL over `postings_dated` inlined, its parameters bound."""
+def render_daily_counts_sql(
+    since: date, until: date, simulated: bool = False, engagements: tuple[str, ...] = ()
+) -> str:
+    """DAILY_COUNTS_SQL with `postings_demand` inlined and its parameters bound (the order
+    of series.read_daily_counts)."""
     bounds = [datetime.combine(d, time(0), tzinfo=UTC) for d in (since, until)]
-    sql = DAILY_COUNTS_SQL.replace("FROM postings_dated", f"FROM ({POSTINGS_DATED_SQL}) pd")
-    values: list[date | datetime | bool] = [simulated, since, until, *bounds]
+    sql = DAILY_COUNTS_SQL.replace("FROM postings_demand", f"FROM ({POSTINGS_DEMAND_SQL}) pd")
+    values: list[Literal] = [simulated, since, until, engagements, engagements, *bounds]
     for value in values:
         sql = sql.replace("?", _literal(value), 1)
     return sql

@@ -186,6 +186,7 @@ def bench_engine(
     cats = write_categories(gen, folder, read_table_files(lake, manifest, "postings"))
     engine.register("posting_categories", [cats])
     engine.register("posting_ai_skills", [write_empty_skills(gen, folder)])
+    engine.register("posting_engagement", [write_empty_engagement(gen, folder)])
     sql = render_moving_averages_sql(date(2024, 1, 1), date(2026, 1, 1))
     _timed("daily counts + 84-day MA over the lake", lambda: f"{len(engine.fetch(sql)):,} rows")
     check = engine.fetch("SELECT count(*) AS n, sum(times_seen) AS seen FROM postings")
@@ -230,6 +231,15 @@ def write_categories(conn: duckdb.DuckDBPyConnection, folder: Path, postings: li
         f"COPY (SELECT posting_id, {pick} AS category FROM read_parquet([{files}])) "  # noqa: S608
         f"TO '{path}' (FORMAT parquet)",
         {"c": list(CATEGORIES)},
+    )
+    return str(path)
+
+
+def write_empty_engagement(conn: duckdb.DuckDBPyConnection, folder: Path) -> str:
+    path = folder / "posting_engagement.parquet"
+    conn.execute(
+        "COPY (SELECT 0::BIGINT AS posting_id, 'freelance' AS engagement, false AS is_seeker "
+        f"WHERE false) TO '{path}' (FORMAT parquet)"
     )
     return str(path)
 

@@ -63,7 +63,7 @@ def run_lake_serve(
     sys.exit(run_forever(Service(app.core, config, collect=collect)))
 
 
-TAG_TABLES = ("posting_categories", "posting_ai_skills", "posting_pay")
+TAG_TABLES = ("posting_categories", "posting_ai_skills", "posting_pay", "posting_engagement")
 
 
 def _tag_step(db: Path | None) -> Any:
