@@ -7,6 +7,7 @@ JSON documents are the exception (feedparser and json read a whole document; the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import email.utils
 import gzip
@@ -38,8 +39,37 @@ UPWORK_LABELED_COLUMNS = frozenset(
 csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
+DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without a byte-order mark
+LATIN_HINT = "cp1252"  # Windows Latin-1: what a non-UTF-8 CSV from a spreadsheet usually is
+
+
 class ImportFormatError(ValueError):
-    """The file is not what --format says (or not any format we read); one line, names it."""
+    """The file is not what --format says (or not any format we read); one line, names it.
+    `partial` holds what was stored before the problem, when something was."""
+
+    partial: Any = None
+
+
+def render_decode_error(path: Path, exc: UnicodeDecodeError, rows: int) -> str:
+    """'x.csv: not utf-8 text after row 12 (byte 0xe9): ...' (never replaced silently)."""
+    bad = exc.object[exc.start : exc.start + 1].hex() if exc.object else "?"
+    encoding = "utf-8" if exc.encoding.replace("_", "-").startswith("utf-8") else exc.encoding
+    hint = (
+        f"pass --encoding with the file's encoding, e.g. --encoding {LATIN_HINT} (Windows Latin-1)"
+        if encoding == "utf-8"
+        else "pass the file's --encoding"
+    )
+    return f"{path}: not {encoding} text after row {rows} (byte 0x{bad}): {hint}"
+
+
+def open_text(path: Path, meter: ByteMeter | None = None, encoding: str | None = None) -> IO[str]:
+    """The file as text in `encoding` (default UTF-8); an undecodable byte raises, never
+    becomes U+FFFD."""
+    try:
+        codec = codecs.lookup(encoding or DEFAULT_ENCODING).name
+    except LookupError:
+        raise ImportFormatError(f"{path}: unknown --encoding {encoding!r}") from None
+    return io.TextIOWrapper(open_binary(path, meter), encoding=codec, errors="strict", newline="")
 
 
 @dataclass(frozen=True)
@@ -243,10 +273,14 @@ def read_json(
 
 
 def read_jsonl(
-    path: Path, feed_name: str, source: str, meter: ByteMeter | None = None
+    path: Path,
+    feed_name: str,
+    source: str,
+    meter: ByteMeter | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Row]:
     """One feed item per line."""
-    with io.TextIOWrapper(open_binary(path, meter), encoding="utf-8", errors="replace") as text:
+    with open_text(path, meter, encoding) as text:
         for i, raw in enumerate(text, start=1):
             if not raw.strip():
                 continue

@@ -10,7 +10,6 @@ and label columns, and platform_category is "Top-level / Sub-category", e.g.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from collector.import_formats import (
     ByteMeter,
     ImportFormatError,
     Row,
-    open_binary,
+    open_text,
     parse_time,
 )
 from warehouse.postings import EntryRecord
@@ -44,6 +43,20 @@ def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
             )
         mapping[field] = column
     return mapping
+
+
+def check_mapped_columns(path: Path, mapping: Mapping[str, str] | None, columns: list[str]) -> None:
+    """Refuse a --map FIELD=COLUMN whose COLUMN the file does not have, naming it."""
+    missing = [
+        f"{field}={column}"
+        for field, column in (mapping or {}).items()
+        if column != field and column not in columns
+    ]
+    if missing:
+        raise ImportFormatError(
+            f"{path}: no column {', '.join(repr(m.split('=', 1)[1]) for m in missing)} "
+            f"(from --map {', '.join(missing)}); its columns are: {', '.join(columns)}"
+        )
 
 
 def parse_mapped_row(
@@ -114,11 +127,10 @@ def read_csv(
     mapping: Mapping[str, str] | None,
     upwork: bool,
     meter: ByteMeter | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Row]:
     """Rows of a CSV file (line = the physical line a record starts on)."""
-    with io.TextIOWrapper(
-        open_binary(path, meter), encoding="utf-8", errors="replace", newline=""
-    ) as text:
+    with open_text(path, meter, encoding) as text:
         reader = csv.reader(text)
         try:
             header = next(reader)
@@ -128,6 +140,8 @@ def read_csv(
             raise ImportFormatError(
                 f"{path}: not a upwork-labeled-csv file (no uid/title/published_on columns)"
             )
+        if not upwork:
+            check_mapped_columns(path, mapping, header)
         start = reader.line_num + 1
         while True:
             try:
@@ -166,6 +180,7 @@ def read_parquet(
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for non-Parquet files
         raise ImportFormatError(f"{path}: not a parquet file ({exc})") from None
+    check_mapped_columns(path, mapping, pf.schema_arrow.names)
     line = 0
     for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
         for record in batch.to_pylist():

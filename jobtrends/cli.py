@@ -5,23 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass
+import traceback
 from pathlib import Path
 from typing import Any
 
 import click
 
 from jobtrends import __version__
-from jobtrends.config import ConfigError, CoreConfig, fill, read_toml
+from jobtrends.app import AppContext, db_option
+from jobtrends.config import ConfigError, read_settings
+from jobtrends.errors import describe_error
 
-
-@dataclass(frozen=True)
-class AppContext:
-    """What every command gets: the core settings and the raw TOML for stage sections."""
-
-    core: CoreConfig
-    toml: dict[str, Any]
-    environ: dict[str, str]
+log = logging.getLogger("jobtrends")
 
 
 def configure_logging(verbose: bool) -> None:
@@ -38,7 +33,23 @@ def configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class JobtrendsGroup(click.Group):
+    """The top-level group: any error a command did not handle becomes one line naming what
+    and where, exit 1 (`-v` prints the traceback first)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            app = ctx.find_object(AppContext)
+            if (app is not None and app.verbose) or ctx.params.get("verbose"):
+                traceback.print_exc(file=sys.stderr)
+            raise click.ClickException(describe_error(exc, ctx.invoked_subcommand)) from exc
+
+
+@click.group(cls=JobtrendsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jobtrends")
 @click.option(
     "--db",
@@ -67,14 +78,14 @@ def cli(ctx: click.Context, db: Path | None, config_path: Path | None, verbose: 
         path = config_path or (
             Path(environ["JOBTRENDS_CONFIG"]) if environ.get("JOBTRENDS_CONFIG") else None
         )
-        toml = read_toml(path)
-        core = fill(CoreConfig, "core", toml, environ, {"db": db, "config": path})
+        settings = read_settings(path, environ, {"db": db, "config": path})
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
-    ctx.obj = AppContext(core=core, toml=toml, environ=environ)
+        raise click.ClickException(f"bad setting: {exc}") from None
+    ctx.obj = AppContext(**settings, environ=environ, verbose=verbose)
 
 
 @cli.command()
+@db_option
 @click.pass_obj
 def migrate(app: AppContext) -> None:
     """Create the warehouse or bring its schema up to date, then re-create the views."""
@@ -93,16 +104,42 @@ def migrate(app: AppContext) -> None:
 
 
 def register_commands(group: click.Group) -> None:
-    """Add the COMMANDS of every module in jobtrends.commands to `group`."""
-    import importlib
-    import pkgutil
+    """Every command, listed here so that one file shows the whole command line."""
+    from jobtrends.commands import (
+        analytics,
+        bench,
+        bench_lake,
+        collect,
+        enrich,
+        history,
+        lake,
+        ops,
+        report,
+        serve,
+    )
 
-    import jobtrends.commands as package
+    bench.bench.add_command(bench_lake.bench_lake)
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", []):
-            group.add_command(command)
+    for command in (
+        collect.collect,
+        collect.feeds_command,
+        serve.serve,
+        enrich.enrich,
+        analytics.analyze,
+        analytics.deltas,
+        analytics.exposure,
+        analytics.validate,
+        report.report,
+        history.import_,
+        history.import_series,
+        history.simulate,
+        ops.health,
+        ops.export,
+        enrich.eval_group,
+        bench.bench,
+        lake.lake,
+    ):
+        group.add_command(command)
 
 
 register_commands(cli)
@@ -110,3 +147,7 @@ register_commands(cli)
 
 def main() -> None:
     cli(prog_name="jobtrends")
+
+
+if __name__ == "__main__":
+    main()

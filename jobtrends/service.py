@@ -22,13 +22,14 @@ from types import FrameType
 from typing import Any
 
 import duckdb
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from jobtrends.config import CoreConfig, ServiceConfig
-from warehouse.db import open_warehouse
-from warehouse.snapshot import publish_snapshot
+from warehouse.db import LOCK_WAIT_SECONDS, WarehouseLocked, open_warehouse
+from warehouse.snapshot import publish_snapshot, snapshot_path_for
 
 log = logging.getLogger("jobtrends.service")
 
@@ -56,6 +57,8 @@ class Service:
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _idle: threading.Event = field(default_factory=threading.Event)
     cycles: int = 0
+    cycle_started: float | None = None  # time.monotonic() of the running cycle's start
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS  # for the after-cycle steps' connection
 
     def __post_init__(self) -> None:
         self._idle.set()
@@ -64,12 +67,17 @@ class Service:
         """One collection cycle and its after-cycle steps, logged as one line."""
         if self.stop.is_set():
             return
+        self.cycle_started = time.monotonic()
         with self._write_lock:
             self._idle.clear()
             try:
                 self._run_cycle_locked()
+            except Exception as exc:  # never let a cycle's error reach APScheduler
+                log.error("cycle %d FAILED %s: %s", self.cycles, type(exc).__name__, exc)
+                log.debug("cycle failed", exc_info=True)
             finally:
                 self._idle.set()
+                self.cycle_started = None
         if self.cycles == 1 and self.config.report_at_start and not self.stop.is_set():
             self.run_weekly()
 
@@ -84,14 +92,22 @@ class Service:
             parts.append(f"collect: FAILED {type(exc).__name__}: {exc}")
         self.cycles += 1
         if self.after_cycle and not self.stop.is_set():
-            parts.extend(self._run_steps(now))
+            try:
+                parts.extend(self._run_steps(now))
+            except WarehouseLocked as exc:  # an analyst holds the live file: say so, go on
+                parts.append(f"after-cycle steps skipped: {exc}")
+            except Exception as exc:  # a step's connection failed (disk full, read-only)
+                log.debug("after-cycle steps failed", exc_info=True)
+                parts.append(f"after-cycle steps FAILED {type(exc).__name__}: {exc}")
         log.info(
             "cycle %d done in %.2fs; %s", self.cycles, time.monotonic() - started, "; ".join(parts)
         )
 
     def _run_steps(self, now: datetime) -> list[str]:
         parts: list[str] = []
-        with open_warehouse(self.core.db, memory_limit=self.core.memory_limit) as conn:
+        with open_warehouse(
+            self.core.db, memory_limit=self.core.memory_limit, wait_seconds=self.lock_wait_seconds
+        ) as conn:
             for name, step in self.after_cycle:
                 if self.stop.is_set():
                     parts.append(f"{name}: skipped (stopping)")
@@ -119,6 +135,19 @@ class Service:
                 log.error("weekly %s: FAILED %s: %s", name, type(exc).__name__, exc)
                 log.debug("weekly %s failed", name, exc_info=True)
 
+    def on_skipped(self, _event: object = None) -> None:
+        """APScheduler found the previous cycle still running: say how long, and why."""
+        if getattr(_event, "job_id", "collect") != "collect":
+            return
+        running = time.monotonic() - self.cycle_started if self.cycle_started else 0.0
+        log.warning(
+            "cycle skipped: the previous cycle has run for %.0fs (a feed or the warehouse lock "
+            "is holding it: another process with %s open waits it out for up to %.0fs)",
+            running,
+            self.core.db,
+            self.lock_wait_seconds,
+        )
+
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no cycle is running; False when `timeout` seconds passed first."""
         return self._idle.wait(timeout)
@@ -130,6 +159,7 @@ def build_scheduler(service: Service) -> BackgroundScheduler:
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
+    scheduler.add_listener(service.on_skipped, EVENT_JOB_MAX_INSTANCES)
     scheduler.add_job(
         service.run_cycle,
         IntervalTrigger(minutes=service.config.interval_minutes, timezone=UTC),
@@ -160,8 +190,11 @@ def run_forever(service: Service) -> int:
         sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     log.info(
-        "service started: db=%s, cycle every %g min, weekly %s %02d:00 UTC",
+        "service started: db=%s, snapshot=%s, reports=%s, cycle every %g min, weekly %s "
+        "%02d:00 UTC",
         service.core.db,
+        snapshot_path_for(service.core.db),
+        service.core.report_dir,
         service.config.interval_minutes,
         service.config.report_weekday,
         service.config.report_hour,

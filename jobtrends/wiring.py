@@ -5,7 +5,9 @@ points."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,28 +16,86 @@ import duckdb
 from analytics.tagging.enrich import enrich_postings
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
-from collector.cycle import run_cycle
+from collector.cycle import CycleSummary, run_cycle
 from collector.feeds import FeedSpec
 from dashboards.report import write_weekly_report
 from jobtrends.config import CoreConfig, ServiceConfig
-from jobtrends.service import Job, Service, Step
+from jobtrends.service import Job, Service, Step, utc_now
+from warehouse.db import WarehouseLocked, open_warehouse, transaction
+from warehouse.runs import read_run_failures, save_run_end
+
+log = logging.getLogger("jobtrends.collect")
+CLOSE_LOCK_WAIT_SECONDS = 10.0  # the cycle is stored; its end time is not worth a long wait
+
+
+@dataclass(frozen=True)
+class CollectionResult:
+    """A cycle's summary, why its feeds failed, and its one-line rendering."""
+
+    summary: CycleSummary
+    failures: dict[str, dict[str, int]]  # warehouse.runs.read_run_failures
+
+    @property
+    def all_failed(self) -> bool:
+        """Feeds were due and not one answered (a 304 is an answer)."""
+        c = self.summary.counts
+        answered = c["feeds_ok"] + c["feeds_not_modified"]
+        return answered == 0 and c["feeds_failed"] + c["feeds_gone"] > 0
+
+    def render(self) -> str:
+        """The summary with the causes after the failures: 'failed=10 (ConnectError x10)'."""
+        line = self.summary.render()
+        for counter, causes in self.failures.items():
+            if causes:
+                said = f"{counter}={self.summary.counts['feeds_' + counter]} "
+                why = ", ".join(f"{name} x{n}" for name, n in causes.items())
+                line = line.replace(said, f"{said.rstrip()} ({why}) ", 1)
+        return line
+
+
+def close_cycle(
+    core: CoreConfig, summary: CycleSummary, clock: Callable[[], datetime]
+) -> CollectionResult:
+    """Stamp the cycle's runs with their real end and read why feeds failed."""
+    try:
+        with open_warehouse(
+            core.db, wait_seconds=CLOSE_LOCK_WAIT_SECONDS, memory_limit=core.collect_memory_limit
+        ) as conn:
+            with transaction(conn):
+                save_run_end(conn, summary.runs, clock())
+            return CollectionResult(summary, read_run_failures(conn, summary.runs))
+    except WarehouseLocked as exc:
+        log.warning("cycle stored; its end time and failure causes not recorded: %s", exc)
+        return CollectionResult(summary, {"failed": {}, "gone": {}})
+
+
+def collect_once(
+    core: CoreConfig,
+    specs: Sequence[FeedSpec],
+    now: datetime,
+    clock: Callable[[], datetime],
+    *,
+    snapshot: bool = True,
+) -> CollectionResult:
+    """One collection cycle as of `now`, closed at `clock()`."""
+    summary = run_cycle(
+        core.db,
+        core.spool_dir,
+        specs,
+        now,
+        snapshot=snapshot,
+        memory_limit=core.collect_memory_limit,
+        retry_memory_limit=core.memory_limit,
+        contact=core.contact,
+    )
+    return close_cycle(core, summary, clock)
 
 
 def make_collect(core: CoreConfig, specs: Sequence[FeedSpec]) -> Job:
     """One collection cycle; the snapshot is published after the enrich/analyze steps."""
 
     def collect(now: datetime) -> str:
-        summary = run_cycle(
-            core.db,
-            core.spool_dir,
-            specs,
-            now,
-            snapshot=False,
-            memory_limit=core.collect_memory_limit,
-            retry_memory_limit=core.memory_limit,
-            contact=core.contact,
-        )
-        return summary.render()
+        return collect_once(core, specs, now, utc_now, snapshot=False).render()
 
     return collect
 

@@ -59,3 +59,29 @@ def test_weighted_median() -> None:
     values = np.array([1.0, 2.0, 3.0, 10.0])
     assert compute_weighted_median(values, np.array([1.0, 1.0, 1.0, 1.0])) == 2.0
     assert compute_weighted_median(values, np.array([0.0, 0.0, 1.0, 5.0])) == 10.0
+
+
+def test_grid_rates_give_smooth_intervals_that_do_not_stop_at_zero() -> None:
+    rng = np.random.default_rng(5)
+    frames = []
+    for start, end in (("2021-12-01", "2022-11-29"), ("2023-03-01", "2024-02-27")):
+        frame = rates(rng, start, end, {"blog": 600})
+        frame["usd_hourly"] = (
+            np.round(frame["usd_hourly"] * 0.95) + np.round(frame["usd_hourly"] * 1.05)
+        ) / 2
+        frames.append(frame)  # mids of whole-dollar bounds: a $0.50 grid, as on Upwork
+    out = compute_pay_deltas(pd.concat(frames), event=EVENT, as_of=AS_OF).set_index("method")
+    for method in ("median", "median_mix_fixed"):
+        low, high = out.loc[method, "ci_low_pct"], out.loc[method, "ci_high_pct"]
+        assert low < 0 < high and 0.0 not in (low, high)
+        assert out.loc[method, "median_before"] % 0.5 != 0  # interpolated, not a grid value
+
+
+def test_mix_fixed_interval_reestimates_weights() -> None:
+    rng = np.random.default_rng(6)
+    before = rates(rng, "2021-12-01", "2022-11-29", {"blog": 60, "technical": 40})
+    after = rates(rng, "2023-03-01", "2024-02-27", {"blog": 40, "technical": 60})
+    out = compute_pay_deltas(pd.concat([before, after]), event=EVENT, as_of=AS_OF)
+    fixed = out.set_index("method").loc["median_mix_fixed"]
+    assert fixed["ci_low_pct"] < 0 < fixed["ci_high_pct"]
+    assert fixed["ci_high_pct"] - fixed["ci_low_pct"] < 60

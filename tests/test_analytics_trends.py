@@ -73,7 +73,7 @@ def test_all_46_indeed_sectors_match() -> None:
     assert assert_ma_matches_independent_rolling(counts) == 46 * (1701 - 83)
 
 
-def test_moving_average_uses_complete_days_and_zero_fills_gaps() -> None:
+def test_moving_average_uses_complete_days_and_leaves_out_gaps() -> None:
     days = pd.date_range("2024-01-01", periods=100, freq="D")
     counts = pd.DataFrame({"date": days, "kind": "category", "subject": "Writing", "n": 10})
     counts = counts[counts["date"] != pd.Timestamp("2024-02-01")]  # a day with no postings
@@ -84,8 +84,19 @@ def test_moving_average_uses_complete_days_and_zero_fills_gaps() -> None:
     writing = ma[ma["subject"] == "Writing"].set_index("date")
     assert writing.index.max() == pd.Timestamp(as_of - timedelta(days=1))
     assert writing.index.min() == pd.Timestamp("2024-01-28")  # first full 28-day window
-    assert writing.loc["2024-02-01", "ma_n"] == pytest.approx(10 * 27 / 28)
-    assert writing.loc["2024-02-01", "ma_share"] == pytest.approx(27 / 28)  # empty day: 0
+    # a day with no posting at all is a gap (an outage), not a day of zero postings
+    assert writing.loc["2024-02-01", "ma_n"] == pytest.approx(10.0)
+    assert writing.loc["2024-02-01", "ma_share"] == pytest.approx(1.0)
+
+
+def test_moving_average_stops_at_the_last_collected_day() -> None:
+    days = pd.date_range("2024-01-01", "2024-02-14", freq="D")  # collection stopped 02-14
+    counts = pd.DataFrame({"date": days, "kind": "category", "subject": "Writing", "n": 10})
+    shares = compute_shares(pd.concat([counts.assign(kind="all", subject="all"), counts]))
+    ma = compute_moving_averages(shares, as_of=date(2024, 3, 1), window_days=28)
+    writing = ma[ma["subject"] == "Writing"].set_index("date")
+    assert writing.index.max() == pd.Timestamp("2024-02-14")
+    assert (writing["ma_n"] == 10.0).all()  # flat stays flat: no fall read into the outage
 
 
 def test_shares_add_zero_days_and_divide_by_the_day_total() -> None:

@@ -143,3 +143,18 @@ def test_did_against_an_imported_external_series(
     # flat bench postings against an external series that fell ~35% between the windows
     assert all(est > 30 for est, _ in rows)
     assert "indeed_postings_index/aggregate" in rows[0][1]
+
+
+def test_changed_settings_are_recomputed_without_full(conn: duckdb.DuckDBPyConnection) -> None:
+    from analytics.trends.deltas import DeltaSettings
+
+    build(conn)
+    analyze_warehouse(conn, as_of=AS_OF, now=NOW, full=True)
+    note = "SELECT min(note) FROM event_deltas WHERE method = 'did' AND subject = 'Writing'"
+    assert "all other postings" in str(scalar(conn, note))
+    later = NOW + timedelta(hours=1)
+    changed = DeltaSettings(controls=("Data Entry", "Back-End Development"))
+    analyze_warehouse(conn, as_of=AS_OF, now=later, settings=changed)
+    assert "controls: Data Entry, Back-End Development" in str(scalar(conn, note))
+    stored = "SELECT min(settings) FROM a_event_settings"
+    assert "controls=Data Entry|Back-End Development" in str(scalar(conn, stored))

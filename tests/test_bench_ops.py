@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from jobtrends.cli import cli
-from jobtrends.commands.bench_ops import generate_entries
+from warehouse.benchmark import generate_entries
 
 
 def test_generated_entries_are_distinct_and_realistic_in_size() -> None:

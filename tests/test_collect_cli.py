@@ -99,7 +99,11 @@ def test_failed_cycle_says_why_and_health_repeats_it(tmp_path: Path) -> None:
         feeds = tmp_path / "feeds.toml"
         feeds.write_text(feeds_toml(base, ["error", "gone", "notxml"]))
         env = {"JOBTRENDS_FEEDS": str(feeds)}
-        assert runner.invoke(cli, ["--db", str(db), "collect", "--once"], env=env).exit_code == 0
+        failed = runner.invoke(cli, ["--db", str(db), "collect", "--once"], env=env)
+        assert failed.exit_code == 1  # every due feed failed
+        assert "failed=2 (" in failed.output and "NotAFeed x1" in failed.output
+        assert "gone=1 (HTTP 410 x1)" in failed.output
+        assert "Error: every due feed failed" in failed.output
         health = runner.invoke(cli, ["--db", str(db), "health"])
         assert health.exit_code == 1
         assert "last cycle failed" in health.output
@@ -140,3 +144,30 @@ def test_collected_and_imported_copies_of_an_item_read_alike(tmp_path: Path) -> 
     assert len(before) == 30 and after == before
     assert versions == (1,)
     assert not any(title.endswith(" - Upwork") for _, title, *_ in after)
+
+
+def test_collect_once_with_every_feed_refused_exits_1_and_says_why(tmp_path: Path) -> None:
+    """Ten feeds on a port nothing listens on: exit 1, 'failed=10 (ConnectError x10)', and the
+    run's finished_at is its real end, after its start."""
+    import socket
+
+    with socket.socket() as s:  # a free port, closed again: connections are refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(
+        "".join(
+            f'[[feed]]\nname = "f{i}"\nurl = "http://127.0.0.1:{port}/f{i}.rss"\n'
+            'kind = "rss"\nsource = "test"\nmin_interval_minutes = 1\n\n'
+            for i in range(10)
+        )
+    )
+    db = tmp_path / "w.duckdb"
+    result = CliRunner().invoke(cli, ["collect", "--once", "--feeds", str(feeds), "--db", str(db)])
+    assert result.exit_code == 1, result.output
+    assert "failed=10 (ConnectError x10)" in result.output
+    with duckdb.connect(str(db), read_only=True) as conn:
+        row = conn.execute(
+            "SELECT status, finished_at > started_at FROM collection_runs WHERE kind = 'poll'"
+        ).fetchone()
+    assert row == ("failed", True)

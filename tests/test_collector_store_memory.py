@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from collector.benchmark import render_page
 from collector.fetch import FetchResult
 from collector.parse_pool import compute_batch
 from collector.spool import write_spool
 from collector.store import store_spool
-from jobtrends.commands.bench_collect import render_page
 from tests.conftest import T0
 from warehouse.feed_state import FeedRow
 

@@ -93,3 +93,30 @@ def test_dockerfile_recipe_runs_in_a_clean_virtualenv() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "never collected: no collection cycle has finished yet" in proc.stdout
     assert proc.stdout.rstrip().endswith("dockerfile smoke: ok")
+
+
+def test_dockerignore_keeps_local_warehouses_and_reports_out_of_the_context() -> None:
+    smoke = load_smoke()
+    ignore = smoke.read_dockerignore(ROOT / ".dockerignore")
+    for local in (
+        "demo.duckdb",
+        "demo.snapshot.duckdb",
+        "demo.duckdb.wal",
+        "data/jobtrends.duckdb",
+        "reports/report-2024-W20.html",
+        "out/reports/index.html",
+        "spool/part-1.arrow",
+        "lake/postings/source=upwork/part-0.parquet",
+        ".jobtrends.snapshot.duckdb.123.tmp",
+    ):
+        assert smoke.is_ignored(local, ignore), local
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    needed = [
+        f
+        for f in tracked
+        if f == "pyproject.toml"
+        or f.split("/")[0] in {"collector", "warehouse", "analytics", "dashboards", "jobtrends"}
+    ]
+    assert needed and [f for f in needed if smoke.is_ignored(f, ignore)] == []

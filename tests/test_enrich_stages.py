@@ -3,8 +3,8 @@ on its own gives, and a posting that fails in any stage is rejected cleanly."""
 
 from __future__ import annotations
 
+from analytics.evaluation.bench_enrich import _template_rows
 from analytics.tagging.enrich import ENRICH_ERROR_RULE, ChunkTags, compute_chunk
-from jobtrends.commands.bench_enrich import _template_rows
 
 
 def _one_by_one(rows: list[tuple[object, ...]]) -> ChunkTags:

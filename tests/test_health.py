@@ -227,3 +227,30 @@ def test_stale_snapshot_falls_back_to_the_newer_live_file(db_path: Path) -> None
         cli, ["--db", str(db_path.with_name("gone.duckdb")), "health"], env={}
     )
     assert snapshot_only.exit_code == 1 and snapshot_only.output.startswith("no warehouse at ")
+
+
+def test_a_volume_the_service_cannot_write_is_reported_as_that(tmp_path: Path) -> None:
+    """Not 'no warehouse': the folder exists but nothing can be created in it."""
+    import os
+
+    if os.geteuid() == 0:  # root writes through file modes: use a folder the kernel refuses
+        folder = Path("/sys/fs")
+        try:
+            (folder / ".jobtrends-probe").open("w").close()
+            pytest.skip("/sys/fs is writable here: no read-only folder to test against")
+        except OSError:
+            pass
+    else:
+        folder = tmp_path / "volume"
+        folder.mkdir()
+        folder.chmod(0o555)
+    code, out = invoke(folder / "jobtrends.duckdb")
+    assert code == 1
+    assert out.startswith(f"cannot write {folder / 'jobtrends.duckdb'}: ") and "volume" in out
+    code, out = (
+        CliRunner()
+        .invoke(cli, ["--db", str(folder / "jobtrends.duckdb"), "health", "--json"], env={})
+        .exit_code,
+        "",
+    )
+    assert code == 1

@@ -184,3 +184,39 @@ def test_the_collector_has_its_own_smaller_memory_cap() -> None:
     assert default.collect_memory_limit == "64MB" and default.memory_limit == "1GB"
     env = fill(CoreConfig, "core", {}, {"JOBTRENDS_COLLECTOR_MEMORY_LIMIT": " "})
     assert env.collect_memory_limit is None  # empty: DuckDB's own default
+
+
+def test_a_reader_holding_the_live_file_is_a_log_line_not_a_traceback(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A real process holds the live file read-write, so the after-cycle connection cannot
+    open: the cycle's line says the steps were skipped and why; nothing reaches APScheduler."""
+    import subprocess
+    import sys
+
+    with open_warehouse(db_path):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(db_path)!r}); "
+         "print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        service = Service(
+            core=CoreConfig(db=db_path),
+            config=ServiceConfig(report_at_start=False),
+            collect=lambda now: "nothing due",
+            after_cycle=[("count", lambda conn, now: "never")],
+            clock=lambda: T0,
+            lock_wait_seconds=0.5,
+        )
+        with caplog.at_level(logging.INFO, logger="jobtrends.service"):
+            service.run_cycle()
+            service.on_skipped()
+    finally:
+        holder.kill()
+        holder.communicate()
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("after-cycle steps skipped:" in m and str(db_path) in m for m in lines), lines
+    assert any(m.startswith("cycle skipped: the previous cycle") for m in lines), lines

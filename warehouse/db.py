@@ -29,6 +29,33 @@ class WarehouseLocked(RuntimeError):
     """The warehouse file stayed locked by another process for the whole wait (retryable)."""
 
 
+class WarehouseMissing(FileNotFoundError):
+    """A command that reads the warehouse was pointed at a path with no warehouse (terminal)."""
+
+
+def render_missing(path: Path) -> str:
+    """'no warehouse at data/jobtrend.duckdb (data/ has: jobtrends.duckdb); ...'"""
+    folder = path.parent
+    others = sorted(
+        p.name
+        for p in (folder.glob("*.duckdb") if folder.is_dir() else [])
+        if ".snapshot." not in p.name
+    )
+    near = f" ({folder}/ has: {', '.join(others[:5])})" if others else ""
+    return (
+        f"no warehouse at {path}{near}: check --db / JOBTRENDS_DB, or create one with "
+        f"`jobtrends migrate --db {path}`"
+    )
+
+
+def check_exists(path: str | Path) -> Path:
+    """`path` when a warehouse file is there; WarehouseMissing (one line) otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseMissing(render_missing(path))
+    return path
+
+
 def is_lock_error(exc: BaseException) -> bool:
     """True when DuckDB refused to open a file because another process holds its lock."""
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
@@ -52,10 +79,8 @@ def connect(
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    elif not path.exists():
-        raise FileNotFoundError(
-            f"no warehouse at {path}: run `jobtrends migrate --db {path}` first"
-        )
+    else:
+        check_exists(path)
     delay = LOCK_POLL_SECONDS
     waited = 0.0
     while True:
@@ -99,8 +124,12 @@ def open_warehouse(
     read_only: bool = False,
     wait_seconds: float = LOCK_WAIT_SECONDS,
     memory_limit: str | None = None,
+    create: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Connect to `path` (migrating it first when writable) and close it on exit."""
+    """Connect to `path` (migrating it first when writable) and close it on exit.
+    `create=False`: a missing file is WarehouseMissing, not a new empty warehouse."""
+    if not create:
+        check_exists(path)
     conn = connect(path, read_only=read_only, wait_seconds=wait_seconds, memory_limit=memory_limit)
     try:
         if not read_only:

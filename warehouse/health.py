@@ -8,8 +8,10 @@ how long to wait for the lock) belongs to the caller.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -26,6 +28,28 @@ REASON_NEVER_COLLECTED = "never_collected"
 REASON_LAST_CYCLE_FAILED = "last_cycle_failed"
 REASON_STALE = "stale"
 REASON_NO_HEALTHY_FEED = "no_healthy_feed"
+REASON_NOT_WRITABLE = "volume_not_writable"
+
+
+def read_write_problem(db: Path) -> str | None:
+    """Why the service could not write the warehouse at `db` (its folder is read-only or not
+    ours), by trying: None when a file can be created beside it, or the folder is not there
+    yet (the service creates it)."""
+    folder = db.parent
+    if not folder.is_dir():
+        return None
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+        if db.exists():
+            with open(db, "rb+"):
+                pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        return (
+            f"cannot write {db}: {why} (a read-only volume, or one owned by another user: "
+            "the service cannot store anything)"
+        )
+    return None
 
 
 @dataclass(frozen=True)

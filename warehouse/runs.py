@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+
+from warehouse.db import transaction
 
 RUN_KINDS = ("poll", "file", "import", "simulate")
 RUN_COUNTERS = (
@@ -50,6 +55,68 @@ def finish_run(
         f"{', ' + sets if sets else ''} WHERE run_id = ?",
         [finished_at, status, note, *counts.values(), run_id],
     )
+
+
+@dataclass
+class RunRecord:
+    """A run being written: what it will be closed with (set by the caller as it goes)."""
+
+    run_id: int
+    status: str = "ok"
+    counts: dict[str, int] = field(default_factory=dict)
+    note: str | None = None
+
+
+@contextmanager
+def recorded_run(
+    conn: duckdb.DuckDBPyConnection,
+    kind: str,
+    started_at: datetime,
+    clock: Callable[[], datetime],
+) -> Iterator[RunRecord]:
+    """A run of `kind` from `started_at` to `clock()` when the block ends, closed with the
+    record's status, counters and note, each in its own transaction. When the block raises
+    (a bad file, Ctrl-C) the run is closed as 'failed' with the error as its note, so no run
+    is left 'running'; the error then goes on. A run of `kind` still 'running' when the next
+    one starts died with its process (a full disk, SIGKILL: the writer holds the only lock)
+    and is closed as failed first."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE collection_runs SET status = 'failed', finished_at = ?,"
+            " note = 'interrupted: still running when the next run started' "
+            "WHERE kind = ? AND status = 'running'",
+            [started_at, kind],
+        )
+        record = RunRecord(start_run(conn, kind, started_at))
+    try:
+        yield record
+    except BaseException as exc:
+        try:
+            conn.execute("ROLLBACK")  # a transaction the block left open
+        except duckdb.Error:
+            pass
+        try:
+            with transaction(conn):
+                finish_run(
+                    conn,
+                    record.run_id,
+                    finished_at=clock(),
+                    status="failed",
+                    counts=record.counts,
+                    note=f"{type(exc).__name__}: {exc}"[:500],
+                )
+        except duckdb.Error:
+            pass  # the file itself failed (disk full): the original error says more
+        raise
+    with transaction(conn):
+        finish_run(
+            conn,
+            record.run_id,
+            finished_at=clock(),
+            status=record.status,
+            counts=record.counts,
+            note=record.note,
+        )
 
 
 def add_run_counts(conn: duckdb.DuckDBPyConnection, run_id: int, counts: dict[str, int]) -> None:
@@ -101,3 +168,34 @@ def read_spool_progress(
     if not rows:
         return None, None, set()
     return int(rows[0][1]), str(rows[0][2]), {int(r[0]) for r in rows}
+
+
+def save_run_end(
+    conn: duckdb.DuckDBPyConnection, run_ids: list[int], finished_at: datetime
+) -> None:
+    """Record when runs `run_ids` really ended (a cycle's runs are closed with its start)."""
+    if run_ids:
+        conn.execute(
+            "UPDATE collection_runs SET finished_at = ? WHERE list_contains(?, run_id)",
+            [finished_at, run_ids],
+        )
+
+
+def read_run_failures(
+    conn: duckdb.DuckDBPyConnection, run_ids: list[int]
+) -> dict[str, dict[str, int]]:
+    """Why feeds failed in runs `run_ids`: {"failed": {error class: feeds}, "gone": {...}},
+    most frequent first ('failed' counts retryable failures too, as the run counters do)."""
+    found: dict[str, dict[str, int]] = {"failed": {}, "gone": {}}
+    if not run_ids:
+        return found
+    rows = conn.execute(
+        "SELECT CASE outcome WHEN 'gone' THEN 'gone' ELSE 'failed' END AS counter,"
+        " coalesce(error_class, outcome) AS why, count(*) AS n FROM fetch_log"
+        " WHERE list_contains(?, run_id) AND outcome IN ('retry', 'failed', 'gone')"
+        " GROUP BY ALL ORDER BY n DESC, why",
+        [run_ids],
+    ).fetchall()
+    for counter, why, n in rows:
+        found[str(counter)][str(why)] = int(n)
+    return found

@@ -69,7 +69,9 @@ FROM a_moving_averages;
 CREATE VIEW event_deltas AS
 SELECT event_date, as_of, kind, subject, method, estimate_pct, ci_low_pct, ci_high_pct,
        n_before, n_after, before_start, before_end, after_start, after_end, meaningful,
-       descriptive, note, computed_at
+       descriptive, note, computed_at,
+       -- issue 12: p-value and Benjamini-Hochberg q-value (per event, as_of and method)
+       p_value, q_value
 FROM a_event_deltas;
 
 -- event_study: monthly (30-day) DiD coefficients relative to the month before the event, in

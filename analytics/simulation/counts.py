@@ -1,7 +1,8 @@
 """A fast generator of daily per-category posting counts with planted effects (for validation).
 
 Counts are negative-binomial around a mean with platform-wide exponential growth, a weekly and
-a yearly cycle, and, for treated categories, a planted step in volume that ramps in linearly.
+a yearly cycle, a persistent per-category demand shock (AR(1) in logs: real demand does not
+forget yesterday), and, for treated categories, a planted step in volume that ramps in linearly.
 Control categories never get an effect, so the difference-in-differences is identified.
 """
 
@@ -47,6 +48,24 @@ class SyntheticSpec:
     effects_pct: dict[str, float] = field(default_factory=dict)
     ramp_days: dict[str, int] = field(default_factory=dict)
     base_daily: dict[str, float] = field(default_factory=lambda: dict(BASE_DAILY))
+    noise_phi: float = 0.0  # AR(1) persistence of the daily log-demand shock (0 = independent)
+    noise_sd: float = 0.0  # its stationary sd (0.05 = 5%), the same at every persistence
+
+
+def compute_ar1_noise(
+    days: int, phi: float, sd: float, rng: np.random.Generator, columns: int = 1
+) -> np.ndarray:
+    """Stationary AR(1) paths u_t = phi u_(t-1) + e_t with sd(u) = sd, shape (days, columns).
+
+    The innovations are scaled by sqrt(1 - phi^2) so every persistence has the same marginal
+    spread: persistence changes how long a shock lasts, not how big it is.
+    """
+    shocks = rng.normal(0.0, sd * np.sqrt(1.0 - phi**2), size=(days, columns))
+    out = np.empty_like(shocks)
+    out[0] = rng.normal(0.0, sd, size=columns)
+    for t in range(1, days):
+        out[t] = phi * out[t - 1] + shocks[t]
+    return out
 
 
 def compute_planted_effects(
@@ -73,12 +92,16 @@ def compute_synthetic_counts(spec: SyntheticSpec, seed: int) -> pd.DataFrame:
         * (1 + spec.yearly_amplitude * np.sin(2 * np.pi * (doy - 10) / 365.25))
     )
     since_event = (days - pd.Timestamp(spec.event)).days.to_numpy()
+    noise_rng = np.random.default_rng(seed + 20_000)  # its own stream: phi = sd = 0 keeps old draws
+    noise = compute_ar1_noise(
+        len(days), spec.noise_phi, spec.noise_sd, noise_rng, len(spec.base_daily)
+    )
     frames = []
-    for subject, base in spec.base_daily.items():
+    for column, (subject, base) in enumerate(spec.base_daily.items()):
         pct = spec.effects_pct.get(subject, 0.0)
         ramp = max(spec.ramp_days.get(subject, 0), 1)
         progress = np.clip(since_event / ramp, 0.0, 1.0) * (since_event >= 0)
-        mu = base * common * (1 + pct / 100 * progress)
+        mu = base * common * (1 + pct / 100 * progress) * np.exp(noise[:, column])
         n = rng.negative_binomial(NB_DISPERSION, NB_DISPERSION / (NB_DISPERSION + mu))
         frames.append(pd.DataFrame({"date": days, "kind": "category", "subject": subject, "n": n}))
     cats = pd.concat(frames, ignore_index=True)

@@ -75,6 +75,7 @@ class Plan:
     yearly_amplitude: float
     holiday_dip: float
     daily_noise_sigma: float
+    noise_persistence: float  # daily AR(1) of the log noise: 0 = independent days
     duplicate_share: float
     repost_share: float
     effects: tuple[Effect, ...]
@@ -115,6 +116,7 @@ def read_plan(effects_path: Path | None = None, vocabulary_path: Path = VOCABULA
         yearly_amplitude=float(p.get("yearly_amplitude", 0.06)),
         holiday_dip=float(p.get("holiday_dip", 0.45)),
         daily_noise_sigma=float(p.get("daily_noise_sigma", 0.05)),
+        noise_persistence=float(p.get("noise_persistence", 0.0)),
         duplicate_share=float(p.get("duplicate_share", 0.15)),
         repost_share=float(p.get("repost_share", 0.03)),
         effects=effects,
@@ -185,5 +187,15 @@ def compute_expected(
     for e in plan.effects:
         mult[:, streams.index((e.kind, e.subject))] *= compute_effect_multiplier(days, e)
     rates = compute_calendar_factor(days, plan)[:, None] * shares[None, :] * mult
-    rates *= rng.lognormal(0.0, plan.daily_noise_sigma, size=rates.shape)
+    if plan.noise_persistence > 0:
+        # persistent demand: an AR(1) per stream with the same stationary sd (counts.py)
+        from analytics.simulation.counts import compute_ar1_noise
+
+        rates *= np.exp(
+            compute_ar1_noise(
+                len(days), plan.noise_persistence, plan.daily_noise_sigma, rng, len(streams)
+            )
+        )
+    else:
+        rates *= rng.lognormal(0.0, plan.daily_noise_sigma, size=rates.shape)
     return days, rates * (postings / rates.sum())

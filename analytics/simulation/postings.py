@@ -232,6 +232,14 @@ _PRETAG_SQL = (
 )
 
 
+def read_seed_run(conn: duckdb.DuckDBPyConnection, seed: int) -> int | None:
+    """The simulation run that already stored `seed` in this warehouse, if any."""
+    row = conn.execute(
+        "SELECT min(sim_run_id) FROM simulation_effects WHERE seed = ?", [seed]
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
 def save_simulation(
     conn: duckdb.DuckDBPyConnection,
     run_id: int,

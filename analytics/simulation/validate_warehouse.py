@@ -22,8 +22,8 @@ from analytics.simulation.validate_counts import VALIDATED_METHODS
 from analytics.trends.analyze import analyze_warehouse
 from analytics.trends.deltas import DeltaSettings
 from analytics.trends.events import CHATGPT_LAUNCH
-from warehouse.db import open_warehouse, transaction
-from warehouse.runs import start_run
+from warehouse.db import open_warehouse
+from warehouse.runs import recorded_run
 
 # Both 364-day windows and the 91-day lag must fit around 2022-11-30:
 # before = 2021-12-01..2022-11-29, after = 2023-03-01..2024-02-28.
@@ -75,24 +75,24 @@ def compute_simulated_validation(
     """Simulate, analyse and compare, one throw-away warehouse per seed."""
     effects_path = effects_path or validation_effects_path()
     plan = read_plan(effects_path)
-    settings = DeltaSettings(controls=compute_controls(effects_path), methods=VALIDATED_METHODS)
+    settings = DeltaSettings(methods=VALIDATED_METHODS)  # the default control: all other postings
     frames = []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         for seed in seeds:
             path = Path(tmp) / f"validate-{seed}.duckdb"
             with open_warehouse(path) as conn:
-                with transaction(conn):
-                    run_id = start_run(conn, "simulate", now)
-                result = save_simulation(
-                    conn,
-                    run_id,
-                    plan,
-                    start=VALIDATION_START,
-                    end=VALIDATION_END,
-                    postings=postings,
-                    seed=seed,
-                    now=now,
-                )
+                with recorded_run(conn, "simulate", now, clock=lambda: now) as run:
+                    result = save_simulation(
+                        conn,
+                        run.run_id,
+                        plan,
+                        start=VALIDATION_START,
+                        end=VALIDATION_END,
+                        postings=postings,
+                        seed=seed,
+                        now=now,
+                    )
+                    run.counts = {"entries_seen": result.postings, "postings_new": result.postings}
                 analyze_warehouse(
                     conn,
                     as_of=VALIDATION_END,
@@ -107,3 +107,25 @@ def compute_simulated_validation(
             if on_seed:
                 on_seed(seed, result.seconds)
     return pd.concat(frames, ignore_index=True)
+
+
+def render_default_control_check(results: pd.DataFrame) -> list[str]:
+    """Lines: `did` with the default control against the planted truth, per category."""
+    did = results[results["method"] == "did"]
+    lines = ["did with the default control (all other postings), per category and seed:"]
+    for r in did.sort_values(["planted_pct", "subject"]).itertuples():
+        error = float(r.estimate_pct) - float(r.planted_pct)  # type: ignore[arg-type]
+        lines.append(
+            f"  {r.subject:30} planted {r.planted_pct:+6.1f}  did {r.estimate_pct:+6.1f}  "
+            f"error {error:+5.1f} pp  [{r.ci_low_pct:+.1f}, {r.ci_high_pct:+.1f}]"
+        )
+    untouched = did[did["no_effect"]]
+    treated = did[~did["no_effect"]]
+    worst_untouched = float(untouched["estimate_pct"].abs().max())
+    errors = treated["estimate_pct"].to_numpy(float) - treated["planted_pct"].to_numpy(float)
+    worst_treated = float(abs(errors).max()) if len(errors) else float("nan")
+    lines.append(
+        f"untouched: max |did| {worst_untouched:.1f} pp (target <= 3); "
+        f"treated: max |error| {worst_treated:.1f} pp (target <= 3)"
+    )
+    return lines

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from analytics.trends.deltas import DeltaSettings, compute_event_deltas
+from analytics.trends.deltas import ALL_OTHER_POSTINGS, DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
@@ -106,20 +106,38 @@ def compute_event_studies(
     categories = category_names(wide)
     frames = []
     start = event - timedelta(days=30 * EVENT_STUDY_MONTHS_BEFORE)
+    end = min(as_of, wide.index.max().date() + timedelta(days=1))  # the last collected day
     for kind, subject in subject_columns(wide):
         controls = [c for c in settings.controls if c in categories and c != subject]
-        if not controls or float(wide[(kind, subject)].sum()) == 0.0:
+        if float(wide[(kind, subject)].sum()) == 0.0:
             continue
-        study = compute_event_study(
-            wide[(kind, subject)], control_total(wide, controls), event, start, as_of
-        )
-        frames.append(study.assign(kind=kind, subject=subject, controls=", ".join(controls)))
+        if controls:
+            control, named = control_total(wide, controls), ", ".join(controls)
+        else:
+            control, named = wide[("all", "all")] - wide[(kind, subject)], ALL_OTHER_POSTINGS
+        study = compute_event_study(wide[(kind, subject)], control, event, start, end)
+        frames.append(study.assign(kind=kind, subject=subject, controls=named))
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "event_date", event)
     out.insert(1, "as_of", as_of)
     return out
+
+
+def read_event_settings(conn: duckdb.DuckDBPyConnection, event: date, as_of: date) -> str | None:
+    """The settings fingerprint the stored results of (event, as_of) were computed with."""
+    row = conn.execute(
+        "SELECT settings FROM a_event_settings WHERE event_date = ? AND as_of = ?", [event, as_of]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def save_event_settings(
+    conn: duckdb.DuckDBPyConnection, event: date, as_of: date, settings: str, now: datetime
+) -> None:
+    conn.execute("DELETE FROM a_event_settings WHERE event_date = ? AND as_of = ?", [event, as_of])
+    conn.execute("INSERT INTO a_event_settings VALUES (?, ?, ?, ?)", [event, as_of, settings, now])
 
 
 def read_windows_end(conn: duckdb.DuckDBPyConnection, event: date, as_of: date) -> date | None:
@@ -213,6 +231,8 @@ def analyze_warehouse(
         delta_rows = 0
         for event in event_dates:
             settled = None if mode == "full" else read_windows_end(conn, event, as_of)
+            if read_event_settings(conn, event, as_of) != settings.fingerprint():
+                settled = None  # computed with other settings (or never): recompute it all
             if settled is not None and (since is None or since > settled):
                 # every touched date is after the windows: only ma_endpoints can change
                 quick = dataclasses.replace(settings, methods=("ma_endpoints",))
@@ -226,6 +246,7 @@ def analyze_warehouse(
                 delta_rows += len(deltas)
                 continue
             delta_rows += save_event_results(conn, wide, event, as_of, now, settings, simulated)
+            save_event_settings(conn, event, as_of, settings.fingerprint(), now)
         seconds = time.perf_counter() - started
         conn.execute(
             "INSERT INTO analysis_runs (as_of, started_at, finished_at, mode, seconds) "

@@ -1,10 +1,17 @@
-"""Before/after-event deltas per category and AI skill: ma_endpoints, window, share (here),
-did (did.py) and its (its.py). Pure functions on the wide daily counts; one row per
-(subject, method) in the shape of table a_event_deltas.
+"""Before/after-event deltas per category and AI skill: ma_endpoints (here), window and share
+(bootstrap.py), did and did_external (did.py), its and its_placebo (its.py). Pure functions on
+the wide daily counts; one row per (subject, method) in the shape of table a_event_deltas.
+
+Each method is one entry of METHOD_FUNCTIONS: a function of (context, subject column) returning
+(windows, values) pairs. A new method is a new function and a new entry (register_method).
+Rules every method shares (significance.py): the small-base floor on both of the method's own
+windows, the refusal of a placebo event whose after window reaches the real event, and
+Benjamini-Hochberg q-values across the subjects of one event and method.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,28 +19,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.trends.bootstrap import compute_window
 from analytics.trends.did import compute_did
-from analytics.trends.exposure import compute_least_exposed, read_exposure
+from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its, compute_its_placebos
 from analytics.trends.series import MOVING_AVERAGE_DAYS
+from analytics.trends.significance import (
+    compute_placebo_refusal,
+    compute_q_values,
+    compute_small_base_note,
+)
 from analytics.trends.windows import (
     BASE_FLOOR_POSTINGS,
     DELTA_LAG_DAYS,
     DELTA_WINDOW_DAYS,
     Windows,
     category_names,
+    compute_gap_days,
     compute_windows,
     control_total,
+    render_gap_ranges,
     select,
     subject_columns,
 )
 
-BOOTSTRAP_REPS = 400  # percentile intervals stable to ~0.5 pp at this count
-BOOTSTRAP_BLOCK_DAYS = 14  # two weeks: keeps the weekly cycle and short autocorrelation intact
-# The least-exposed categories by the shipped exposure file (issue 5's default): today Video
-# Editing & Production, Graphic Design, Back-End Development. A control that AI moved biases
-# `did` by that movement: configure [analytics] controls when you know better.
-DEFAULT_CONTROLS = compute_least_exposed(read_exposure())
+# Default control for `did`: all other postings (the platform minus the subject). The least-
+# exposed categories (the old default) are the ones the study found AI *feeds*: against them
+# every untouched category read about -15%. Configure [analytics] controls to name categories.
+DEFAULT_CONTROLS: tuple[str, ...] = ()
+ALL_OTHER_POSTINGS = "all other postings"
+# The first generative-AI launch: a placebo event whose after window reaches it measures it.
+FIRST_REAL_EVENT = CHATGPT_LAUNCH
+SIGNIFICANT_Q = 0.05  # "significant" = Benjamini-Hochberg q below this (one event and method)
 METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
 
 
@@ -44,7 +61,7 @@ class DeltaSettings:
     window_days: int = DELTA_WINDOW_DAYS
     lag_days: int = DELTA_LAG_DAYS
     base_floor: int = BASE_FLOOR_POSTINGS
-    controls: tuple[str, ...] = DEFAULT_CONTROLS
+    controls: tuple[str, ...] = DEFAULT_CONTROLS  # empty: all other postings
     ma_days: int = MOVING_AVERAGE_DAYS
     methods: tuple[str, ...] = METHODS
     seed: int = 20221130
@@ -52,23 +69,36 @@ class DeltaSettings:
     external_sector: str = "aggregate"  # ... and its sector
     external: pd.Series | None = field(default=None, compare=False)  # that daily index, loaded
 
+    def fingerprint(self) -> str:
+        """The settings a stored result depends on, as stable text (saved beside the rows)."""
+        parts = [
+            f"window_days={self.window_days}",
+            f"lag_days={self.lag_days}",
+            f"base_floor={self.base_floor}",
+            f"controls={'|'.join(self.controls) or ALL_OTHER_POSTINGS}",
+            f"ma_days={self.ma_days}",
+            f"methods={'|'.join(self.methods)}",
+            f"seed={self.seed}",
+            f"external={self.external_series}/{self.external_sector}",
+        ]
+        return "; ".join(parts)
 
-def compute_block_bootstrap_ratio(
-    before: np.ndarray, after: np.ndarray, rng: np.random.Generator
-) -> tuple[float, float]:
-    """95% percentile interval (percent) of mean(after)/mean(before) - 1, moving-block bootstrap."""
-    draws = []
-    for values in (before, after):
-        length = len(values)
-        block = min(BOOTSTRAP_BLOCK_DAYS, length)
-        n_blocks = -(-length // block)
-        starts = rng.integers(0, length - block + 1, size=(BOOTSTRAP_REPS, n_blocks))
-        index = (starts[:, :, None] + np.arange(block)).reshape(BOOTSTRAP_REPS, -1)[:, :length]
-        draws.append(values[index].mean(axis=1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = 100 * (draws[1] / draws[0] - 1)
-    low, high = np.nanpercentile(ratio, [2.5, 97.5])
-    return float(low), float(high)
+
+@dataclass(frozen=True)
+class EventContext:
+    """What every method of one event sees: the data, the windows and the settings."""
+
+    wide: pd.DataFrame
+    event: date
+    as_of: date
+    windows: Windows | None
+    settings: DeltaSettings
+    rng: np.random.Generator
+    first_day: date
+
+
+MethodResult = list[tuple[Windows | None, dict[str, Any]]]
+MethodFunction = Callable[[EventContext, tuple[str, str]], MethodResult]
 
 
 def _row(subject: tuple[str, str], method: str, w: Windows | None, **values: Any) -> dict:
@@ -89,52 +119,146 @@ def _row(subject: tuple[str, str], method: str, w: Windows | None, **values: Any
         "meaningful": True,
         "descriptive": False,
         "note": None,
+        "p_value": None,
     }
     row.update(values)
     return row
 
 
-def compute_ma_endpoints(
-    n: pd.Series, event: date, as_of: date, ma_days: int, base_floor: int
-) -> dict[str, Any]:
+def compute_window_counts(n: pd.Series, w: Windows) -> dict[str, int]:
+    """Postings in each window of `w` (collected days only)."""
+    before = select(n, w.before_start, w.before_end)
+    after = select(n, w.after_start, w.after_end)
+    return {"n_before": int(np.nansum(before)), "n_after": int(np.nansum(after))}
+
+
+def compute_ma_endpoints(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
     """The study's statistic: % change of the trailing MA from the event date to the last
-    complete day before as_of. Descriptive: no interval, no control."""
-    last = as_of - timedelta(days=1)
+    complete collected day. Descriptive: no interval, no control."""
+    n, ma_days, event = ctx.wide[subject], ctx.settings.ma_days, ctx.event
+    last = ctx.as_of - timedelta(days=1)
     w = Windows(
         event - timedelta(days=ma_days - 1), event, last - timedelta(days=ma_days - 1), last
     )
     before, after = select(n, w.before_start, w.before_end), select(n, w.after_start, w.after_end)
-    if len(before) < ma_days or len(after) < ma_days:
-        return {"w": w, "meaningful": False, "note": f"fewer than {ma_days} days on a side"}
-    values: dict[str, Any] = {"w": w, "n_before": int(before.sum()), "n_after": int(after.sum())}
-    values["descriptive"] = True
+    if before.count() < ma_days or after.count() < ma_days:
+        return [(w, {"meaningful": False, "note": f"fewer than {ma_days} collected days a side"})]
+    values: dict[str, Any] = {"descriptive": True, **compute_window_counts(n, w)}
     values["note"] = f"descriptive: {ma_days}-day MA on {event} vs on {last}; no control"
-    if before.sum() < base_floor:
-        values.update(meaningful=False, note=_small_base(values, base_floor))
-    else:
-        values["estimate_pct"] = 100 * (after.mean() / before.mean() - 1)
-    return values
+    values["estimate_pct"] = 100 * (after.mean() / before.mean() - 1) if before.sum() else None
+    return [(w, values)]
 
 
-def _small_base(values: dict[str, Any], floor: int) -> str:
-    return (
-        f"not meaningful: base of {values['n_before']} postings before "
-        f"(floor {floor}); {values['n_after']} after"
+def _windowed(ctx: EventContext, subject: tuple[str, str], values: dict[str, Any]) -> MethodResult:
+    assert ctx.windows is not None
+    return [(ctx.windows, {**compute_window_counts(ctx.wide[subject], ctx.windows), **values})]
+
+
+def compute_window_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    w, n = ctx.windows, ctx.wide[subject]
+    values = compute_window(
+        select(n, w.before_start, w.before_end), select(n, w.after_start, w.after_end), ctx.rng
     )
+    return _windowed(ctx, subject, values)
 
 
-def compute_window(before: pd.Series, after: pd.Series, rng: np.random.Generator) -> dict[str, Any]:
-    """Mean daily value after vs before (percent) with a block-bootstrap 95% interval."""
-    b, a = before.to_numpy(), after.to_numpy()
-    if b.mean() == 0:
-        return {"meaningful": False, "note": "no postings before"}
-    low, high = compute_block_bootstrap_ratio(b, a, rng)
-    return {
-        "estimate_pct": 100 * (a.mean() / b.mean() - 1),
-        "ci_low_pct": low,
-        "ci_high_pct": high,
-        "note": f"block bootstrap, {BOOTSTRAP_BLOCK_DAYS}-day blocks, {BOOTSTRAP_REPS} reps",
-    }
+def compute_share_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    w, total = ctx.windows, ctx.wide[("all", "all")]
+    share = ctx.wide[subject] / total.where(total > 0)
+    values = compute_window(
+        select(share, w.before_start, w.before_end),
+        select(share, w.after_start, w.after_end),
+        ctx.rng,
+    )
+    return _windowed(ctx, subject, values)
+
+
+def compute_control(ctx: EventContext, subject: tuple[str, str]) -> tuple[pd.Series, str]:
+    """The control series of `did` for a subject and the words that name it."""
+    categories = category_names(ctx.wide)
+    controls = [c for c in ctx.settings.controls if c in categories and c != subject[1]]
+    if controls:
+        return control_total(ctx.wide, controls), "controls: " + ", ".join(controls)
+    total = ctx.wide[("all", "all")]
+    return total - ctx.wide[subject], f"controls: {ALL_OTHER_POSTINGS}"  # the report reads it
+
+
+def compute_did_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    control, named = compute_control(ctx, subject)
+    values = compute_did(ctx.wide[subject], control, ctx.windows, ctx.event)
+    values["note"] = named + "; " + values["note"]
+    return _windowed(ctx, subject, values)
+
+
+def compute_did_external_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    s = ctx.settings
+    if s.external is None:
+        return []
+    values = compute_did(ctx.wide[subject], s.external, ctx.windows, ctx.event)
+    values["note"] = f"control: external {s.external_series}/{s.external_sector}; " + values["note"]
+    return _windowed(ctx, subject, values)
+
+
+def compute_its_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    return _windowed(ctx, subject, compute_its(ctx.wide[subject], ctx.windows, ctx.event))
+
+
+def compute_its_placebo_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:
+    assert ctx.windows is not None
+    n = ctx.wide[subject]
+    return [
+        (fake_w, {**compute_window_counts(n, fake_w), **values})
+        for fake_w, values in compute_its_placebos(n, ctx.windows, ctx.event, ctx.first_day)
+    ]
+
+
+METHOD_FUNCTIONS: dict[str, MethodFunction] = {
+    "ma_endpoints": compute_ma_endpoints,
+    "window": compute_window_method,
+    "share": compute_share_method,
+    "did": compute_did_method,
+    "did_external": compute_did_external_method,
+    "its": compute_its_method,
+    "its_placebo": compute_its_placebo_method,
+}
+NEEDS_NO_WINDOWS = {"ma_endpoints"}  # methods with their own windows (rows even without w)
+
+
+def register_method(name: str, function: MethodFunction, *, own_windows: bool = False) -> None:
+    """Add a delta method (e.g. share_adjusted); list it in DeltaSettings.methods to run it."""
+    METHOD_FUNCTIONS[name] = function
+    if own_windows:
+        NEEDS_NO_WINDOWS.add(name)
+
+
+def compute_method_rows(
+    ctx: EventContext, subject: tuple[str, str], method: str, refusal: str | None
+) -> list[dict[str, Any]]:
+    """One method's rows for one subject, with the shared rules applied."""
+    if ctx.windows is None and method not in NEEDS_NO_WINDOWS:
+        if method == "its_placebo":
+            return []
+        note = "not enough complete days around the event for before/after windows"
+        return [_row(subject, method, None, meaningful=False, note=note)]
+    rows = []
+    for w, values in METHOD_FUNCTIONS[method](ctx, subject):
+        small = compute_small_base_note(
+            values.get("n_before") or 0, values.get("n_after") or 0, ctx.settings.base_floor
+        )
+        if refusal and method != "its_placebo":
+            values = {**values, "meaningful": False, "note": refusal}
+        elif small and values.get("meaningful", True):
+            values = {**values, "meaningful": False, "note": small}
+        if values.get("meaningful") is False:
+            values = {**values, "estimate_pct": None, "ci_low_pct": None, "ci_high_pct": None}
+            values["p_value"] = None
+        rows.append(_row(subject, method, w, **values))
+    return rows
 
 
 def compute_event_deltas(
@@ -142,75 +266,37 @@ def compute_event_deltas(
 ) -> pd.DataFrame:
     """Every method's delta for every (kind, subject) column of `wide` (see compute_wide_counts).
 
-    `wide` must include the ('all', 'all') column. Rows follow a_event_deltas' columns.
+    `wide` must include the ('all', 'all') column. The analysis stops at the last collected
+    day (as_of moves back to the day after it); gap days are excluded and named in the notes.
+    Rows follow a_event_deltas' columns, with p_value and q_value.
     """
-    rows: list[dict[str, Any]] = []
     if wide.empty:
-        return pd.DataFrame(rows)
+        return pd.DataFrame()
     first_day = wide.index.min().date()
+    end = min(as_of, wide.index.max().date() + timedelta(days=1))  # after the last collected day
     w = compute_windows(
-        first_day, as_of, event, window_days=settings.window_days, lag_days=settings.lag_days
+        first_day, end, event, window_days=settings.window_days, lag_days=settings.lag_days
     )
-    total = wide[("all", "all")]
-    categories = category_names(wide)
-    rng = np.random.default_rng(settings.seed)
+    ctx = EventContext(
+        wide, event, end, w, settings, np.random.default_rng(settings.seed), first_day
+    )
+    refusal = compute_placebo_refusal(event, w, FIRST_REAL_EVENT)
+    rows: list[list[dict[str, Any]]] = []
     for subject in subject_columns(wide):
-        n = wide[subject]
-        if "ma_endpoints" in settings.methods:
-            values = compute_ma_endpoints(n, event, as_of, settings.ma_days, settings.base_floor)
-            rows.append(_row(subject, "ma_endpoints", values.pop("w"), **values))
-        if w is None:
-            note = "not enough complete days around the event for before/after windows"
-            for method in [m for m in settings.methods if m not in ("ma_endpoints", "its_placebo")]:
-                rows.append(_row(subject, method, None, meaningful=False, note=note))
-            continue
-        before, after = (
-            select(n, w.before_start, w.before_end),
-            select(n, w.after_start, w.after_end),
+        for method in [m for m in settings.methods if m in METHOD_FUNCTIONS]:
+            rows.append(compute_method_rows(ctx, subject, method, refusal))
+    frame = pd.DataFrame([r for group in rows for r in group])
+    if frame.empty:
+        return frame
+    frame["p_value"] = pd.to_numeric(frame["p_value"], errors="coerce")
+    frame["q_value"] = np.nan
+    for _method, group in frame.groupby("method"):
+        frame.loc[group.index, "q_value"] = compute_q_values(group["p_value"])
+    gaps = compute_gap_days(wide)
+    if gaps:
+        frame["note"] = frame["note"].fillna("") + (
+            f"; {len(gaps)} gap day(s) excluded: {render_gap_ranges(gaps)}"
         )
-        counts = {"n_before": int(before.sum()), "n_after": int(after.sum())}
-        small = counts["n_before"] < settings.base_floor
-        share = n / total.where(total > 0)
-        for method in settings.methods:
-            if method == "ma_endpoints":
-                continue
-            if small:
-                if method != "its_placebo":
-                    note = _small_base(counts, settings.base_floor)
-                    rows.append(_row(subject, method, w, meaningful=False, note=note, **counts))
-                continue
-            if method == "window":
-                rows.append(
-                    _row(subject, method, w, **counts, **compute_window(before, after, rng))
-                )
-            elif method == "share":
-                values = compute_window(
-                    select(share, w.before_start, w.before_end).fillna(0),
-                    select(share, w.after_start, w.after_end).fillna(0),
-                    rng,
-                )
-                rows.append(_row(subject, method, w, **counts, **values))
-            elif method == "did":
-                controls = [c for c in settings.controls if c in categories and c != subject[1]]
-                if not controls:
-                    rows.append(_row(subject, method, w, meaningful=False, note="no controls"))
-                    continue
-                values = compute_did(n, control_total(wide, controls), w, event)
-                values["note"] = "controls: " + ", ".join(controls) + "; " + values["note"]
-                rows.append(_row(subject, method, w, **counts, **values))
-            elif method == "did_external" and settings.external is not None:
-                values = compute_did(n, settings.external, w, event)
-                values["note"] = (
-                    f"control: external {settings.external_series}/{settings.external_sector}; "
-                    + values["note"]
-                )
-                rows.append(_row(subject, method, w, **counts, **values))
-            elif method == "its":
-                rows.append(_row(subject, method, w, **counts, **compute_its(n, w, event)))
-            elif method == "its_placebo":
-                for fake_w, values in compute_its_placebos(n, w, event, first_day):
-                    rows.append(_row(subject, method, fake_w, **values))
-    frame = pd.DataFrame(rows)
     frame.insert(0, "event_date", event)
     frame.insert(1, "as_of", as_of)
     return frame

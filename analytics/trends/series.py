@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 MOVING_AVERAGE_DAYS = 84  # 12 weeks, the study's window: whole weeks smooth the weekly cycle
+MIN_COLLECTED_SHARE = 0.9  # a moving average over a window with more than 10% gap days: none
 STL_PERIOD_DAYS = 7  # the weekly posting cycle is the seasonality STL removes from daily counts
 
 DAILY_COUNTS_SQL = """
@@ -82,26 +83,36 @@ def compute_moving_averages(
     window_days: int = MOVING_AVERAGE_DAYS,
     seasonally_adjusted: bool = False,
 ) -> pd.DataFrame:
-    """Trailing `window_days` means of n and share, over complete days only.
+    """Trailing `window_days` means of n and share, over complete collected days only.
 
-    A day is complete when it is before `as_of` (the as-of day is still collecting). A mean is
-    given only where all `window_days` days exist; days with no postings count as zero.
+    A day is complete when it is before `as_of` (the as-of day is still collecting) and
+    collected when it has any posting; the series stop at the last collected day (later days
+    are unknown, not zero). A collected day without postings of a subject counts as zero for
+    it; a day with no posting at all is a gap, left out of the mean, and a mean is given only
+    where at least MIN_COLLECTED_SHARE of its window was collected.
     `seasonally_adjusted` removes each series' weekly STL component first (rows say so).
     """
     cutoff = pd.Timestamp(as_of)
+    kept = counts[counts["date"] < cutoff]
+    collected = pd.DatetimeIndex(kept.loc[kept["kind"] == "all", "date"].unique())
+    if len(collected) == 0:
+        collected = pd.DatetimeIndex(kept["date"].unique())
     frames = []
-    for (kind, subject), group in counts[counts["date"] < cutoff].groupby(["kind", "subject"]):
+    for (kind, subject), group in kept.groupby(["kind", "subject"]):
         series = group.set_index("date")[["n", "share"]].sort_index()
-        full = pd.date_range(series.index.min(), cutoff - pd.Timedelta(days=1), freq="D")
+        full = pd.date_range(series.index.min(), collected.max(), freq="D")
         series = series.reindex(full)
-        series["n"] = series["n"].fillna(0)
+        on = full.isin(collected)
+        series.loc[on, "n"] = series.loc[on, "n"].fillna(0)
         if kind != "all":
-            series["share"] = series["share"].fillna(0)
+            series.loc[on, "share"] = series.loc[on, "share"].fillna(0)
         if seasonally_adjusted:
-            series["n"] = compute_seasonally_adjusted(series["n"])
+            series["n"] = compute_seasonally_adjusted(series["n"]).where(on)
             if kind != "all":
-                series["share"] = compute_seasonally_adjusted(series["share"])
-        rolled = series.rolling(window_days, min_periods=window_days).mean()
+                series["share"] = compute_seasonally_adjusted(series["share"]).where(on)
+        needed = int(np.ceil(MIN_COLLECTED_SHARE * window_days))
+        rolled = series.rolling(window_days, min_periods=needed).mean()
+        rolled.iloc[: window_days - 1] = np.nan  # a window must lie inside the series
         frames.append(
             pd.DataFrame(
                 {
@@ -132,5 +143,6 @@ def compute_seasonally_adjusted(series: pd.Series, period: int = STL_PERIOD_DAYS
 
     if len(series) < 2 * period + 1:
         return series
-    fitted = STL(series.astype(float), period=period, robust=True).fit()
-    return series - fitted.seasonal
+    filled = series.astype(float).interpolate(limit_direction="both")  # STL needs no gaps
+    fitted = STL(filled, period=period, robust=True).fit()
+    return filled - fitted.seasonal

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 DELTA_WINDOW_DAYS = 364  # 52 weeks: each window spans whole weekly and yearly cycles
@@ -34,16 +35,20 @@ def compute_windows(
     *,
     window_days: int = DELTA_WINDOW_DAYS,
     lag_days: int = DELTA_LAG_DAYS,
+    whole_weeks: bool = True,
 ) -> Windows | None:
     """Equal before/after windows, clipped to complete data; None when under MIN_WINDOW_DAYS.
 
     before = the days just before `event`; after = starting `lag_days` after it, ending before
-    `as_of` (the as-of day is incomplete). Both shrink to the shorter one's length.
+    `as_of` (the as-of day is incomplete). Both shrink to the shorter one's length, in whole
+    weeks (the methods estimate on weekly sums).
     """
     after_start = event + timedelta(days=lag_days)
     available_before = (event - first_day).days
     available_after = (as_of - after_start).days
     days = min(window_days, available_before, available_after)
+    if whole_weeks:
+        days = days // 7 * 7
     if days < MIN_WINDOW_DAYS:
         return None
     return Windows(
@@ -55,7 +60,14 @@ def compute_windows(
 
 
 def compute_wide_counts(counts: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Daily n per (kind, subject) as columns, complete days only, missing days as zero."""
+    """Daily n per (kind, subject) as columns, from the first to the last collected day.
+
+    A collected day is one with any posting before `as_of` (the as-of day is incomplete).
+    The frame stops at the last collected day: days after it are not known to be zero (an
+    outage, or a feed that has not been polled yet), so they are not there. Days inside the
+    range with no posting at all are gaps: their row is NaN in every column (excluded, never
+    counted as zero); a subject with no posting on a collected day has n = 0.
+    """
     cutoff = pd.Timestamp(as_of)
     kept = counts[counts["date"] < cutoff]
     wide = kept.pivot_table(
@@ -63,8 +75,39 @@ def compute_wide_counts(counts: pd.DataFrame, as_of: date) -> pd.DataFrame:
     )
     if wide.empty:
         return wide
-    full = pd.date_range(wide.index.min(), cutoff - pd.Timedelta(days=1), freq="D")
-    return wide.reindex(full, fill_value=0).astype("float64")
+    full = pd.date_range(wide.index.min(), wide.index.max(), freq="D")
+    return wide.reindex(full).astype("float64")
+
+
+def compute_gap_days(wide: pd.DataFrame) -> list[date]:
+    """Days inside the collected range with no posting at all (NaN rows of the wide frame)."""
+    if wide.empty:
+        return []
+    gaps = wide.index[wide.isna().all(axis=1)]
+    return [d.date() for d in gaps]
+
+
+def render_gap_ranges(gaps: list[date]) -> str:
+    """'2023-01-02..2023-01-08, 2023-05-01' from sorted gap days."""
+    ranges: list[tuple[date, date]] = []
+    for day in gaps:
+        if ranges and (day - ranges[-1][1]).days == 1:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in ranges)
+
+
+def compute_weekly(series: pd.Series, start: date, weeks: int) -> pd.Series:
+    """Postings per 7-day week from `start`, indexed by week number 0..weeks-1.
+
+    A week with a gap day (NaN) is left out: its sum would read as a fall.
+    """
+    end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks - 1)
+    days = series.reindex(pd.date_range(pd.Timestamp(start), end, freq="D"))
+    values = days.to_numpy(dtype=float).reshape(weeks, 7)
+    sums = pd.Series(values.sum(axis=1), index=range(weeks))
+    return sums[~np.isnan(values).any(axis=1)]
 
 
 def subject_columns(wide: pd.DataFrame) -> list[tuple[str, str]]:

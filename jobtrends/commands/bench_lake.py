@@ -19,7 +19,6 @@ from pathlib import Path
 import click
 import duckdb
 
-from jobtrends.commands.bench import bench
 from warehouse.lake_engine import Engine
 
 RUNS = 8  # per writer
@@ -85,7 +84,7 @@ def _timed(label: str, action: object) -> float:
     return seconds
 
 
-@bench.command("lake")
+@click.command("lake")
 @click.option("--postings", type=click.IntRange(min=1000), default=5_000_000, show_default=True)
 @click.option("--spark/--no-spark", default=True, show_default=True, help="Also on Spark local[2].")
 @click.option(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_collect
 
 
@@ -19,15 +19,6 @@ def feed_specs(app: AppContext, feeds: Path | None) -> list:
         return read_feed_list(feeds or app.core.feeds)
     except FeedListError as exc:
         raise click.UsageError(str(exc)) from exc
-
-
-DB_OPTION = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file (overrides the global --db).",
-)
 
 
 @click.command()
@@ -46,7 +37,7 @@ DB_OPTION = click.option(
     help="Store a recorded RSS/Atom file exactly as if fetched (repeatable).",
 )
 @click.option("--source", default=None, help="Site name for --from-file (default: from links).")
-@DB_OPTION
+@db_option
 @LAKE_OPTION
 @SHARD_OPTION
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -57,22 +48,24 @@ def collect(
     feeds: Path | None,
     from_files: tuple[Path, ...],
     source: str | None,
-    db: Path | None,
     lake: Path | None,
     shard: str | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
 
-    Prints the summary: feeds ok / not modified / failed / gone, entries seen, new postings.
+    Prints the summary: feeds ok / not modified / failed / gone (and why), entries seen, new
+    postings. Exits 1 when feeds were due and every one failed.
     """
-    from collector.cycle import run_cycle, store_spool, write_file_spool
+    from collector.cycle import store_spool, write_file_spool
+    from jobtrends.service import utc_now
+    from jobtrends.wiring import close_cycle, collect_once
 
     if lake is not None or shard is not None:
         if lake is None or not once:
             raise click.UsageError("--lake DIR [--shard k/K] goes with --once (one lake cycle)")
         return run_lake_collect(lake, shard, feed_specs(app, feeds))
-    db_path = db or app.core.db
+    db_path = app.core.db
     spool = db_path.parent / "spool"
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)
@@ -85,44 +78,59 @@ def collect(
             memory_limit=app.core.collect_memory_limit,
             retry_memory_limit=app.core.memory_limit,
         )
+        result = close_cycle(app.core, summary, utc_now)
     elif once:
-        summary = run_cycle(
-            db_path,
-            spool,
-            feed_specs(app, feeds),
-            now,
-            memory_limit=app.core.collect_memory_limit,
-            retry_memory_limit=app.core.memory_limit,
-            contact=app.core.contact,
-        )
+        result = collect_once(app.core, feed_specs(app, feeds), now, utc_now)
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
-    click.echo(f"{db_path}: runs {summary.runs} {summary.render()}")
+    click.echo(f"{db_path}: runs {result.summary.runs} {result.render()}")
+    if result.all_failed:
+        raise click.ClickException(f"every due feed failed: {result.render().split(' entries')[0]}")
+
+
+FEEDS_LOCK_WAIT_SECONDS = 5.0  # then the (older) snapshot: a status command should not hang
 
 
 @click.command(name="feeds")
-@DB_OPTION
+@db_option
 @click.pass_obj
-def feeds_command(app: AppContext, db: Path | None) -> None:
+def feeds_command(app: AppContext) -> None:
     """Feed health: state, failures, last success, last error, next poll, postings so far,
     their engagement mix, the share categorised by the site's own label (site_labelled) and
-    the latest parse warning (parsed, nothing lost)."""
-    from warehouse.db import open_warehouse
+    the latest parse warning (parsed, nothing lost).
+
+    Reads the snapshot when it is as new as the live file (never waits for the collector),
+    else the live file read-only; never creates or migrates a warehouse."""
+    from warehouse.db import WarehouseLocked, check_exists, connect
     from warehouse.feed_sources import (
         read_feed_sources,
         render_engagement_mix,
         render_site_share,
     )
     from warehouse.feed_state import read_feed_health
+    from warehouse.snapshot import freshest_readable, snapshot_path_for
 
     def short(value: object) -> str:
         if isinstance(value, datetime):
             return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         return "-" if value is None else str(value)
 
-    with open_warehouse(db or app.core.db) as conn:
+    path = check_exists(freshest_readable(app.core.db))
+    snapshot = snapshot_path_for(app.core.db)
+    try:
+        conn = connect(path, read_only=True, wait_seconds=FEEDS_LOCK_WAIT_SECONDS)
+    except WarehouseLocked:
+        if path == snapshot or not snapshot.exists():
+            raise
+        click.echo(
+            f"{path} is locked by another process: showing the snapshot {snapshot}", err=True
+        )
+        conn = connect(snapshot, read_only=True)
+    try:
         rows = read_feed_health(conn)
         sources = read_feed_sources(conn)
+    finally:
+        conn.close()
     header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "engagement",
               "site_labelled", "last_error", "warning")  # fmt: skip
     table = [header] + [
@@ -143,6 +151,3 @@ def feeds_command(app: AppContext, db: Path | None) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
-
-COMMANDS = [collect, feeds_command]

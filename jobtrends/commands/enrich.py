@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 
 PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -16,6 +16,7 @@ PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.command()
 @click.option("--all", "retag_all", is_flag=True, help="Re-tag all history (not simulated rows).")
 @click.option("--workers", default=1, show_default=True, help="Processes that tag chunks.")
+@db_option
 @click.pass_obj
 def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     """Tag category, AI skills and pay for postings not tagged yet (--all: re-tag everything)."""
@@ -23,7 +24,7 @@ def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     from warehouse.db import open_warehouse
 
     started = datetime.now(UTC)
-    with open_warehouse(app.core.db) as conn:
+    with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
         summary = enrich_postings(conn, now=started, retag_all=retag_all, workers=workers)
     seconds = (datetime.now(UTC) - started).total_seconds()
     click.echo(
@@ -98,6 +99,3 @@ def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"  {report['origin']}: {report['raw_text']!r} -> {report['got']}")
     for skip in result["skipped"]:
         click.echo(f"skipped {skip['reason']}", err=True)
-
-
-COMMANDS = [enrich, eval_group]

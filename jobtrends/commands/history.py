@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 
 FORMAT_CHOICE = click.Choice(
     ["rss", "json", "jsonl", "csv", "parquet", "upwork-labeled-csv"], case_sensitive=False
@@ -24,19 +24,6 @@ def render_progress(name: str, rows: int, done: int, total: int) -> str:
     filled = int(fraction * PROGRESS_WIDTH)
     bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
     return f"{name} [{bar}] {fraction:4.0%} {rows:,} rows"
-
-
-def _db(app: AppContext, db: Path | None) -> Path:
-    return db or app.core.db
-
-
-# each history command may name its own warehouse (default: the top-level --db)
-DB_OPTION = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Warehouse file [default: the configured one].",
-)
 
 
 @click.command("import")
@@ -58,7 +45,13 @@ DB_OPTION = click.option(
     "published_at, platform_category.",
 )
 @click.option("--source", default="upwork", show_default=True, help="Site the postings come from.")
-@DB_OPTION
+@click.option(
+    "--encoding",
+    default=None,
+    help="Text encoding of CSV/JSONL files [default: UTF-8; a byte that is not is refused, "
+    "never replaced].",
+)
+@db_option
 @click.pass_obj
 def import_(
     app: AppContext,
@@ -66,18 +59,20 @@ def import_(
     fmt: str | None,
     mapping: tuple[str, ...],
     source: str,
-    db: Path | None,
+    encoding: str | None,
 ) -> None:
     """Import archive files of postings (RSS/Atom, JSON/JSONL feed items, CSV, Parquet; gzip ok).
 
     Idempotent: a posting already in the warehouse is counted as a duplicate, not stored twice.
-    Bad rows go to the rejects table with file and line. Exits 1 only when nothing was usable.
+    Bad rows go to the rejects table with file and line. Exits 1 when a file could not be read
+    to its end (damaged, not UTF-8 without --encoding, a --map column it lacks; the rows before
+    the damage are kept) or nothing was usable.
     """
     from collector.import_formats import ImportFormatError
     from collector.import_tables import parse_mapping
     from collector.importer import import_file
-    from warehouse.db import open_warehouse, transaction
-    from warehouse.runs import finish_run, start_run
+    from warehouse.db import open_warehouse
+    from warehouse.runs import recorded_run
 
     try:
         columns = parse_mapping(mapping)
@@ -86,10 +81,11 @@ def import_(
     tty = sys.stderr.isatty()
     usable = rejected = stored = rows = 0
     failed_files = 0
-    with open_warehouse(_db(app, db)) as conn:
-        now = datetime.now(UTC)
-        with transaction(conn):
-            run_id = start_run(conn, "import", now)
+    now = datetime.now(UTC)
+    with (
+        open_warehouse(app.core.db) as conn,
+        recorded_run(conn, "import", now, clock=lambda: datetime.now(UTC)) as run,
+    ):
         for path in paths:
             size = path.stat().st_size
 
@@ -100,20 +96,24 @@ def import_(
             try:
                 s = import_file(
                     conn,
-                    run_id,
+                    run.run_id,
                     path,
                     fmt.lower() if fmt else None,
                     now=now,
                     source=source,
                     mapping=columns,
                     on_progress=progress,
+                    encoding=encoding,
                 )
             except ImportFormatError as exc:
                 if tty:
                     click.echo("", err=True)
                 click.echo(f"error: {exc}", err=True)
                 failed_files += 1
-                continue
+                if exc.partial is None:
+                    continue
+                s = exc.partial
+                click.echo(f"{path}: kept the {s.rows_read:,} rows read before that", err=True)
             if tty:
                 click.echo("", err=True)
             reasons = "; ".join(f"{v} x {k}" for k, v in sorted(s.reject_reasons.items()))
@@ -126,21 +126,14 @@ def import_(
             rejected += s.rejected
             stored += s.stored
             rows += s.rows_read
-        status = "ok" if not (failed_files or rejected) else ("partial" if usable else "failed")
-        with transaction(conn):
-            finish_run(
-                conn,
-                run_id,
-                finished_at=datetime.now(UTC),
-                status=status,
-                counts={"entries_seen": rows, "postings_new": stored, "rejects": rejected},
-            )
+        run.status = "ok" if not (failed_files or rejected) else ("partial" if usable else "failed")
+        run.counts = {"entries_seen": rows, "postings_new": stored, "rejects": rejected}
     if len(paths) > 1:
         click.echo(
             f"total: rows read {rows:,}, stored {stored:,}, usable {usable:,}, "
             f"rejected {rejected:,}"
         )
-    if usable == 0:
+    if usable == 0 or failed_files:
         sys.exit(1)
 
 
@@ -148,16 +141,16 @@ def import_(
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@DB_OPTION
+@db_option
 @click.pass_obj
-def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> None:
+def import_series(app: AppContext, paths: tuple[Path, ...]) -> None:
     """Import daily index series per sector (Indeed Hiring Lab job-postings index, CC BY 4.0;
     cite "Indeed Hiring Lab") into external_series. Idempotent (re-import replaces values)."""
     from collector.import_formats import ImportFormatError
     from collector.series import INDEED_LICENCE, INDEED_SOURCE, parse_indeed_series, save_series
     from warehouse.db import open_warehouse, transaction
 
-    with open_warehouse(_db(app, db)) as conn:
+    with open_warehouse(app.core.db) as conn:
         for path in paths:
             try:
                 rows = parse_indeed_series(path)
@@ -185,22 +178,34 @@ def import_series(app: AppContext, paths: tuple[Path, ...], db: Path | None) -> 
     default=None,
     help="Postings to generate [default: effects file, 5,000,000].",
 )
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default="2022-11-01", show_default=True)
-@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default="2024-02-14", show_default=True)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2022-11-01",
+    show_default=True,
+    help="First posting date.",
+)
+@click.option(
+    "--end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default="2024-02-14",
+    show_default=True,
+    help="Last posting date.",
+)
 @click.option(
     "--effects",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Planted effects TOML [default: analytics/simulation/effects.toml].",
 )
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @click.option(
     "--pretag/--no-pretag",
     default=True,
     show_default=True,
     help="Also write category, AI-skill and pay tags (rules_version 'simulated').",
 )
-@DB_OPTION
+@db_option
 @click.pass_obj
 def simulate(
     app: AppContext,
@@ -210,14 +215,13 @@ def simulate(
     effects: Path | None,
     seed: int,
     pretag: bool,
-    db: Path | None,
 ) -> None:
     """Write realistic simulated postings (is_simulated, source 'simulated') with planted
     effects, and the planted ground truth into simulation_effects. Reproducible by --seed."""
     from analytics.simulation.plan import read_plan
-    from analytics.simulation.postings import save_simulation
-    from warehouse.db import open_warehouse, transaction
-    from warehouse.runs import finish_run, start_run
+    from analytics.simulation.postings import read_seed_run, save_simulation
+    from warehouse.db import open_warehouse
+    from warehouse.runs import recorded_run
 
     plan = read_plan(effects)
     target = postings if postings is not None else plan.postings
@@ -227,40 +231,31 @@ def simulate(
         if tty:
             click.echo(f"\rsimulated {n:,} of ~{target:,} postings", nl=False, err=True)
 
-    with open_warehouse(_db(app, db)) as conn:
-        earlier = conn.execute(
-            "SELECT min(sim_run_id) FROM simulation_effects WHERE seed = ?", [seed]
-        ).fetchone()
-        if earlier and earlier[0] is not None:
+    with open_warehouse(app.core.db) as conn:
+        earlier = read_seed_run(conn, seed)
+        if earlier is not None:
             # same seed, same posting ids: they would collide with the stored ones
             raise click.ClickException(
-                f"seed {seed} is already in {_db(app, db)} (simulation run {earlier[0]}): "
+                f"seed {seed} is already in {app.core.db} (simulation run {earlier}): "
                 "use another --seed, or a fresh --db"
             )
         now = datetime.now(UTC)
-        with transaction(conn):
-            run_id = start_run(conn, "simulate", now)
-        result = save_simulation(
-            conn,
-            run_id,
-            plan,
-            start=start.date(),
-            end=end.date(),
-            postings=target,
-            seed=seed,
-            now=now,
-            pretag=pretag,
-            on_progress=progress,
-        )
-        with transaction(conn):
-            finish_run(
+        with recorded_run(conn, "simulate", now, clock=lambda: datetime.now(UTC)) as run:
+            result = save_simulation(
                 conn,
-                run_id,
-                finished_at=datetime.now(UTC),
-                status="ok",
-                counts={"entries_seen": result.postings, "postings_new": result.postings},
-                note=f"seed {seed}",
+                run.run_id,
+                plan,
+                start=start.date(),
+                end=end.date(),
+                postings=target,
+                seed=seed,
+                now=now,
+                pretag=pretag,
+                on_progress=progress,
             )
+            run.counts = {"entries_seen": result.postings, "postings_new": result.postings}
+            run.note = f"seed {seed}"
+        run_id = run.run_id
     if tty:
         click.echo("", err=True)
     click.echo(
@@ -268,6 +263,3 @@ def simulate(
         f"(seed {seed}, run {run_id}) in {result.seconds:.1f} s: "
         f"{result.rows_per_second:,.0f} rows/s; {len(plan.effects)} planted effects"
     )
-
-
-COMMANDS = [import_, import_series, simulate]

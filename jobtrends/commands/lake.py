@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext
 
 LAKE_OPTION = click.option(
     "--lake",
@@ -172,6 +172,3 @@ def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) 
     finally:
         runner.close()
     click.echo(f"{lake_dir}: {summary.render()}")
-
-
-COMMANDS = [lake]

@@ -11,17 +11,18 @@ from pathlib import Path
 import click
 import duckdb
 
-from jobtrends.cli import AppContext
-from jobtrends.config import ServiceConfig, fill
+from jobtrends.app import AppContext, db_option
 from warehouse.db import WarehouseLocked, connect
 from warehouse.export import ExportError, write_parquet_export
 from warehouse.health import (
     REASON_LOCKED,
     REASON_NO_WAREHOUSE,
+    REASON_NOT_WRITABLE,
     HealthVerdict,
     compute_health,
     compute_missing,
     read_health_facts,
+    read_write_problem,
 )
 from warehouse.snapshot import snapshot_path_for
 
@@ -54,6 +55,9 @@ def read_verdict(
     The snapshot never blocks the collector, so it is read first; only when it is missing or
     unhealthy is the live file (which may be newer) opened read-only, with a short lock wait.
     """
+    problem = read_write_problem(db)
+    if problem:
+        return compute_missing(REASON_NOT_WRITABLE, problem), None
     from_snapshot: HealthVerdict | None = None
     snapshot = snapshot_path_for(db)
     if snapshot.exists():
@@ -94,17 +98,17 @@ def read_verdict(
     show_default=True,
     help="Seconds to wait for the live file's lock when there is no usable snapshot.",
 )
+@db_option
 @click.pass_obj
 def health(app: AppContext, as_json: bool, max_age_minutes: float | None, lock_wait: float) -> None:
     """Exit 0 when the last collection cycle succeeded recently and a feed is healthy.
 
-    Otherwise exit 1 with one line saying why: no_warehouse, never_collected,
-    last_cycle_failed, stale, no_healthy_feed or warehouse_locked. Reads the snapshot when
-    there is one, so it never holds up the collector.
+    Otherwise exit 1 with one line saying why: volume_not_writable, no_warehouse,
+    never_collected, last_cycle_failed, stale, no_healthy_feed or warehouse_locked. Reads the
+    snapshot when there is one, so it never holds up the collector.
     """
-    service = fill(ServiceConfig, "service", app.toml, app.environ)
     if max_age_minutes is None:
-        max_age_minutes = STALE_AFTER_INTERVALS * service.interval_minutes
+        max_age_minutes = STALE_AFTER_INTERVALS * app.service.interval_minutes
     now = datetime.now(UTC)
     verdict, read_from = read_verdict(
         app.core.db, now=now, max_age=timedelta(minutes=max_age_minutes), lock_wait=lock_wait
@@ -132,6 +136,7 @@ def health(app: AppContext, as_json: bool, max_age_minutes: float | None, lock_w
     help="Folder to write (replaced as a whole; a non-export folder is refused).",
 )
 @click.option("--live", is_flag=True, help="Read the live file even when a snapshot exists.")
+@db_option
 @click.pass_obj
 def export(app: AppContext, target: Path, live: bool) -> None:
     """Write the warehouse as Parquet: postings and raw_entries partitioned by source and
@@ -157,6 +162,3 @@ def export(app: AppContext, target: Path, live: bool) -> None:
         layout = "by source/month" if t.partitioned else "one file"
         click.echo(f"{t.name}: {t.rows} rows in {t.files} file(s), {layout}")
     click.echo(f"exported {path} to {target} in {time.monotonic() - started:.1f}s")
-
-
-COMMANDS = [health, export]

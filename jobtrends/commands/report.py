@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
+from jobtrends.app import AppContext, db_option
 
 
 @click.command("report")
@@ -27,6 +27,7 @@ from jobtrends.cli import AppContext
     default=None,
     help="Folder for report-YYYY-Www.html and index.html [default: <db folder>/reports].",
 )
+@db_option
 @click.pass_obj
 def report(app: AppContext, as_of: dt.datetime | None, out_dir: Path | None) -> None:
     """Write report-YYYY-Www.html (ISO week of --as-of) from the published snapshot.
@@ -38,11 +39,12 @@ def report(app: AppContext, as_of: dt.datetime | None, out_dir: Path | None) -> 
     day = as_of.date() if as_of else now.date() - dt.timedelta(days=1)
     started = time.perf_counter()
     from dashboards.report import write_weekly_report  # plotly, pandas: only when reporting
+    from warehouse.db import check_exists
+    from warehouse.snapshot import freshest_readable
+
+    check_exists(freshest_readable(app.core.db))
 
     path = write_weekly_report(app.core.db, out_dir or app.core.report_dir, day, now)
     seconds = time.perf_counter() - started
     size_mb = path.stat().st_size / 1_000_000
     click.echo(f"{path} ({size_mb:.2f} MB, {seconds:.1f} s)")
-
-
-COMMANDS = [report]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from jobtrends.cli import AppContext
-from jobtrends.commands.analytics import analytics_settings
+from jobtrends.app import AppContext, db_option
 from jobtrends.commands.collect import feed_specs
 from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
 
@@ -22,6 +22,7 @@ from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
     help="feeds.toml [env JOBTRENDS_FEEDS; default: the bundled list].",
 )
 @click.option("--interval", type=float, default=None, help="Minutes between cycles.")
+@db_option
 @LAKE_OPTION
 @SHARD_OPTION
 @click.pass_obj
@@ -35,7 +36,7 @@ def serve(
     """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
     each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
     and at first start. SIGTERM/SIGINT stop it within a few seconds."""
-    from jobtrends.config import ConfigError, ServiceConfig, fill
+    from jobtrends.config import ConfigError, ServiceConfig, build_delta_settings, fill
     from jobtrends.service import run_forever
     from jobtrends.wiring import build_service
 
@@ -49,15 +50,17 @@ def serve(
         raise click.UsageError("--shard k/K goes with --lake DIR")
     if lake is not None:
         return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
-    analytics, settings = analytics_settings(app)
+    cli = Path(sys.argv[0])
+    logging.getLogger("jobtrends.service").info(
+        "other commands from another shell: %s --db %s health | feeds | deltas | report",
+        cli if cli.name == "jobtrends" else "jobtrends",
+        app.core.db,
+    )
     service = build_service(
         app.core,
         config,
         feed_specs(app, feeds),
-        events=[date.fromisoformat(e) for e in analytics.events],
-        settings=settings,
+        events=[date.fromisoformat(e) for e in app.analytics.events],
+        settings=build_delta_settings(app.analytics),
     )
     sys.exit(run_forever(service))
-
-
-COMMANDS = [serve]

@@ -1,4 +1,4 @@
-"""`jobtrends bench enrich`: postings tagged per second on this machine (prints numbers)."""
+"""The enrichment benchmark behind `jobtrends bench enrich`: postings tagged per second."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ import re
 import resource
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
-
-import click
-
-from jobtrends.commands.bench import bench
 
 # The postings copied N times: the 75 real ones of ../shared/data beside the project (the numbers
 # the README quotes), else the 30 hand-written ones of the tests in the same format
@@ -33,14 +29,14 @@ def _cpu_seconds() -> float:
 def _memory_setting(text: str) -> str:
     """A DuckDB memory size ("256MB", "1GB"); anything else is refused (it is put in SQL)."""
     if not re.fullmatch(r"\d+\s?[KMGT]i?B", text):  # "256MB" -> ok; "1'; DROP" -> error
-        raise click.BadParameter(f"not a memory size like 256MB: {text!r}")
+        raise ValueError(f"not a memory size like 256MB: {text!r}")
     return text
 
 
 def template_path() -> Path:
     """The real 2022-06 Upwork sample in ../shared/data when present, else the tests' copy-free
     hand-written file in its format."""
-    here = Path(str(resources.files("jobtrends"))).parent
+    here = Path(str(resources.files("analytics"))).parent
     real = here.parent / REAL_TEMPLATE
     return real if real.exists() else here / HANDWRITTEN_TEMPLATE
 
@@ -62,24 +58,15 @@ def _template_rows() -> list[tuple[str, str]]:
     return rows
 
 
-@bench.command(name="enrich")
-@click.option("--postings", "n", default=100_000, show_default=True, help="Postings to tag.")
-@click.option("--workers", default=2, show_default=True, help="Tagging processes.")
-@click.option(
-    "--duckdb-memory",
-    default=BENCH_DUCKDB_MEMORY,
-    show_default=True,
-    help="DuckDB memory_limit: caps the cache of the generated table, so peak RSS shows "
-    "what enrichment itself holds.",
-)
-def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
+def run_enrich_bench(
+    n: int, workers: int, duckdb_memory: str = BENCH_DUCKDB_MEMORY, *, now: datetime
+) -> str:
     """Tag N synthetic copies of real postings (title + description) and print postings/s."""
     from analytics.tagging.enrich import enrich_postings
     from warehouse.db import connect
     from warehouse.migrate import apply_migrations
 
     templates = _template_rows()
-    now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.duckdb")
         apply_migrations(conn)
@@ -107,7 +94,7 @@ def bench_enrich(n: int, workers: int, duckdb_memory: str) -> None:
         conn.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    click.echo(
+    return (
         f"postings={summary.postings} workers={workers} seconds={seconds:.1f} "
         f"postings_per_s={summary.postings / seconds:.0f} cpu_s={cpu:.1f} "
         f"postings_per_cpu_s={summary.postings / cpu:.0f} "

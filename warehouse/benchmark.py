@@ -1,4 +1,5 @@
-"""`jobtrends bench ingest|aggregate`: the numbers behind docs/scaling.md (one machine's limits).
+"""The warehouse benchmarks behind `jobtrends bench ingest|aggregate`: the numbers behind
+docs/scaling.md (one machine's limits).
 
 Benchmarks print numbers; they are not tests. Data is generated (seeded), written to a temp
 warehouse file that is removed afterwards unless --keep is given.
@@ -10,13 +11,12 @@ import random
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import click
 import duckdb
 
-from jobtrends.commands.bench import bench
 from warehouse.db import connect, transaction
 from warehouse.migrate import apply_migrations
 from warehouse.postings import EntryRecord, build_batch, save_batch, save_entries
@@ -74,12 +74,9 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows:>9,} rows in {seconds:6.2f}s = {rows / seconds:>9,.0f} rows/s"
 
 
-@bench.command("ingest")
-@click.option("--rows", type=click.IntRange(min=1000), default=200_000, show_default=True)
-@click.option("--chunk", type=click.IntRange(min=100), default=50_000, show_default=True)
-@click.option("--entries-rows", type=click.IntRange(min=100), default=20_000, show_default=True)
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None)
-def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) -> None:
+def run_ingest_bench(
+    rows: int, chunk: int, entries_rows: int, keep: Path | None, *, now: datetime
+) -> Iterator[str]:
     """Ingest rates: save_batch bulk (an import, `--chunk` rows per transaction), save_entries
     as the collector calls it (one 50-entry feed poll per call), a re-poll of known entries,
     and the warehouse file size per million postings.
@@ -89,8 +86,7 @@ def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) ->
     try:
         conn = connect(db)
         apply_migrations(conn)
-        now = datetime.now(UTC)
-        click.echo(f"duckdb {duckdb.__version__}; generating {rows:,} entries (~1.2 KB text)")
+        yield (f"duckdb {duckdb.__version__}; generating {rows:,} entries (~1.2 KB text)")
         generate = built = stored = 0.0
         for offset in range(0, rows, chunk):
             t0 = time.perf_counter()
@@ -109,9 +105,9 @@ def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) ->
             )
         conn.execute("CHECKPOINT")
         size = db.stat().st_size
-        click.echo(f"save_batch bulk (new postings):  {_rate(rows, stored)}")
-        click.echo(f"  + building Arrow batches:      {_rate(rows, built)}")
-        click.echo(
+        yield (f"save_batch bulk (new postings):  {_rate(rows, stored)}")
+        yield (f"  + building Arrow batches:      {_rate(rows, built)}")
+        yield (
             f"file size: {size / 2**20:,.0f} MiB = {size / rows * 1e6 / 2**30:.2f} GiB "
             "per million postings (postings + raw_entries)"
         )
@@ -124,7 +120,7 @@ def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) ->
                 save_entries(conn, run, fresh[start : start + FEED_BATCH], now)
                 finish_run(conn, run, finished_at=now, status="ok", counts={})
         new_s = time.perf_counter() - t0
-        click.echo(f"save_entries, 50/poll, new:      {_rate(entries_rows, new_s)}")
+        yield (f"save_entries, 50/poll, new:      {_rate(entries_rows, new_s)}")
         t0 = time.perf_counter()
         for start in range(0, entries_rows, FEED_BATCH):
             with transaction(conn):
@@ -134,11 +130,9 @@ def bench_ingest(rows: int, chunk: int, entries_rows: int, keep: Path | None) ->
                 )
                 finish_run(conn, run, finished_at=now, status="ok", counts={})
         seen_s = time.perf_counter() - t0
-        click.echo(f"save_entries, 50/poll, re-seen:  {_rate(entries_rows, seen_s)}")
+        yield (f"save_entries, 50/poll, re-seen:  {_rate(entries_rows, seen_s)}")
         polls = entries_rows / FEED_BATCH
-        click.echo(
-            f"  = {polls / new_s:,.0f} feed polls/s (new) and {polls / seen_s:,.0f} (re-seen)"
-        )
+        yield (f"  = {polls / new_s:,.0f} feed polls/s (new) and {polls / seen_s:,.0f} (re-seen)")
         conn.close()
         if keep:
             keep.mkdir(parents=True, exist_ok=True)
@@ -181,17 +175,7 @@ def save_generated_postings(conn: duckdb.DuckDBPyConnection, rows: int) -> None:
     )
 
 
-@bench.command("aggregate")
-@click.option(
-    "--rows",
-    "sizes",
-    type=click.IntRange(min=1000),
-    multiple=True,
-    default=(1_000_000, 5_000_000),
-    show_default=True,
-)
-@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
-def bench_aggregate(sizes: tuple[int, ...], repeat: int) -> None:
+def run_aggregate_bench(sizes: tuple[int, ...], repeat: int) -> Iterator[str]:
     """Analyze rates: daily counts per category and their 84-day moving average over N
     generated postings, on the warehouse file and on its Parquet export (best of --repeat).
     """
@@ -205,10 +189,10 @@ def bench_aggregate(sizes: tuple[int, ...], repeat: int) -> None:
             apply_migrations(conn)
             t0 = time.perf_counter()
             save_generated_postings(conn, rows)
-            click.echo(f"{rows:,} postings generated in {time.perf_counter() - t0:.1f}s")
+            yield (f"{rows:,} postings generated in {time.perf_counter() - t0:.1f}s")
             t0 = time.perf_counter()
             write_parquet_export(conn, folder / "lake")
-            click.echo(f"  parquet export: {time.perf_counter() - t0:.1f}s")
+            yield (f"  parquet export: {time.perf_counter() - t0:.1f}s")
             lake = duckdb.connect()
             lake.execute(render_lake_views_sql(folder / "lake", read_manifest(folder / "lake")))
             lake.execute(read_views_sql())
@@ -222,7 +206,7 @@ def bench_aggregate(sizes: tuple[int, ...], repeat: int) -> None:
                         t0 = time.perf_counter()
                         out = target.execute(f"SELECT count(*) FROM ({sql})").fetchone()  # noqa: S608
                         best = min(best, time.perf_counter() - t0)
-                    click.echo(
+                    yield (
                         f"  {label:12} {name:22} {best:6.2f}s = {rows / best:>12,.0f} postings/s "
                         f"({out[0] if out else 0:,} rows out)"
                     )

@@ -1,4 +1,5 @@
-"""`jobtrends bench collect`: end-to-end collector throughput against a local server."""
+"""The collector benchmark behind `jobtrends bench collect`: end-to-end throughput against a
+local server, beside feedparser alone on the same bytes (prints numbers; not a test)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import click
-
 from collector.parse_pool import PARSE_WORKERS
-from jobtrends.cli import AppContext
-from jobtrends.commands.bench import bench
-from jobtrends.config import CoreConfig
 
 ITEMS_PER_FEED = 1000  # one page: real job feeds carry 10-100 items; bodies stay ~1.5 MB
 ITEM_TEMPLATE = (
@@ -91,18 +87,13 @@ def page_count(n_items: int) -> int:
     return (n_items + ITEMS_PER_FEED - 1) // ITEMS_PER_FEED
 
 
-@bench.command(name="collect")
-@click.option("--items", "n_items", type=int, default=10_000, show_default=True)
-@click.option(
-    "--parse-workers",
-    type=click.IntRange(min=0),
-    default=PARSE_WORKERS,
-    show_default=True,
-    help="Worker processes that parse a big cycle's bodies beside the collector's own "
-    "(0: all in the collector's process).",
-)
-@click.pass_obj
-def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> None:
+def run_collect_bench(
+    n_items: int,
+    parse_workers: int = PARSE_WORKERS,
+    *,
+    memory_limit: str | None = "64MB",
+    retry_memory_limit: str | None = "1GB",
+) -> str:
     """Serve N generated items from a local server in pages of 1,000 and time a full cycle
     (fetch, parse, spool, dedupe, store, snapshot) against feedparser alone on the same bytes.
 
@@ -149,10 +140,9 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
             with open_warehouse(db):  # a service's warehouse exists before its cycles
                 pass
             begin, begin_cpu = time.monotonic(), time.process_time() + _children_cpu_s()
-            core = app.core if app else CoreConfig()
             summary = run_cycle(
-                db, Path(tmp) / "spool", specs, t0, memory_limit=core.collect_memory_limit,
-                retry_memory_limit=core.memory_limit, parse_workers=parse_workers,
+                db, Path(tmp) / "spool", specs, t0, memory_limit=memory_limit,
+                retry_memory_limit=retry_memory_limit, parse_workers=parse_workers,
             )  # fmt: skip
             total_s = time.monotonic() - begin
             total_cpu_s = time.process_time() + _children_cpu_s() - begin_cpu
@@ -165,7 +155,7 @@ def bench_collect(app: AppContext | None, n_items: int, parse_workers: int) -> N
     assert summary.counts["postings_new"] == n_items, summary.render()
     e2e = n_items / total_s
     fp = n_items / parse_s
-    click.echo(
+    return (
         f"items={n_items} end_to_end={e2e:,.0f}/s feedparser_only={fp:,.0f}/s "
         f"overhead={fp / e2e:.2f}x cpu_overhead={total_cpu_s / parse_cpu_s:.2f}x "
         f"(fetch+parse+spool {summary.fetch_seconds:.1f}s, store {summary.store_seconds:.1f}s, "
