@@ -11,9 +11,10 @@ Parameters are bound as literals (Spark SQL takes no `?`), from typed values onl
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta
 
-from analytics.trends.series import DAILY_COUNTS_SQL, MOVING_AVERAGE_DAYS
+from analytics.trends.series import DAILY_COUNTS_SQL, MIN_COLLECTED_SHARE, MOVING_AVERAGE_DAYS
 
 # postings_demand as in warehouse/views.sql: postings_dated (the UTC calendar date a posting
 # counts on) without seekers, with the engagement
@@ -36,40 +37,48 @@ FROM subjects s CROSS JOIN totals t
 LEFT JOIN counts c ON c.date = t.date AND c.kind = s.kind AND c.subject = s.subject
 """
 
-# Trailing means over `window` complete days before as_of, given only where the whole window
-# lies after the series' first day; days without postings count as zero (as in
-# series.compute_moving_averages, seasonally_adjusted = false).
+# Trailing means over `window` days before as_of, as series.compute_moving_averages: the
+# series stop at the last collected day (one with any posting); a collected day without a
+# subject's postings counts as zero for it, a day with no posting at all is a gap left out
+# of the mean; a mean needs {needed} collected days in its window, and the window must lie
+# inside the series (seasonally_adjusted = false).
 MOVING_AVERAGES_SQL = """
 WITH shares AS ({shares}),
+collected AS (SELECT DISTINCT date FROM shares WHERE kind = 'all'),
 calendar AS (
     SELECT CAST(day AS DATE) AS date
     FROM (SELECT unnest(generate_series({since}, {last}, INTERVAL 1 DAY)) AS day) g
 ),
 starts AS (SELECT kind, subject, min(date) AS first_date FROM shares GROUP BY kind, subject),
 grid AS (
-    SELECT c.date, s.kind, s.subject, coalesce(x.n, 0) AS n,
-           CASE WHEN s.kind = 'all' THEN CAST(NULL AS DOUBLE)
+    SELECT c.date, s.kind, s.subject,
+           CASE WHEN k.date IS NULL THEN NULL ELSE coalesce(x.n, 0) END AS n,
+           CASE WHEN s.kind = 'all' OR k.date IS NULL THEN CAST(NULL AS DOUBLE)
                 ELSE coalesce(x.share, 0.0) END AS share
     FROM starts s JOIN calendar c ON c.date >= s.first_date
+    LEFT JOIN collected k ON k.date = c.date
     LEFT JOIN shares x ON x.date = c.date AND x.kind = s.kind AND x.subject = s.subject
+    WHERE c.date <= (SELECT max(date) FROM collected)
 ),
 rolled AS (
     SELECT date, kind, subject,
            avg(CAST(n AS DOUBLE)) OVER w AS ma_n,
            avg(share) OVER w AS ma_share,
-           count(*) OVER w AS days
+           count(n) OVER w AS days,
+           row_number() OVER (PARTITION BY kind, subject ORDER BY date) AS position
     FROM grid
     WINDOW w AS (PARTITION BY kind, subject ORDER BY date
                  ROWS BETWEEN {preceding} PRECEDING AND CURRENT ROW)
 )
 SELECT date, kind, subject, {window} AS window_days, ma_n, ma_share,
        false AS seasonally_adjusted
-FROM rolled WHERE days = {window}
+FROM rolled WHERE days >= {needed} AND position >= {window}
 """
 
+
 # The study's statistic per subject: % change of the trailing MA from the event day to the
-# last complete day (no interval: descriptive), with the postings in both windows (a mean
-# over exactly `window` zero-filled days times `window`).
+# last day with a mean (no interval: descriptive); n_before/n_after are the means times
+# `window` (the postings in the windows when none of their days is a gap).
 MA_ENDPOINTS_SQL = """
 WITH ma AS ({moving})
 SELECT a.kind, a.subject, 'ma_endpoints' AS method,
@@ -77,7 +86,7 @@ SELECT a.kind, a.subject, 'ma_endpoints' AS method,
        CAST(round(b.ma_n * {window}) AS BIGINT) AS n_before,
        CAST(round(a.ma_n * {window}) AS BIGINT) AS n_after
 FROM ma a JOIN ma b ON a.kind = b.kind AND a.subject = b.subject
-WHERE a.date = {last} AND b.date = {event} AND b.ma_n > 0
+WHERE a.date = (SELECT max(date) FROM ma) AND b.date = {event} AND b.ma_n > 0
 """
 
 
@@ -124,6 +133,7 @@ def render_moving_averages_sql(
         last=_literal(as_of - timedelta(days=1)),
         window=int(window),
         preceding=int(window) - 1,
+        needed=math.ceil(MIN_COLLECTED_SHARE * int(window)),
     )
 
 
