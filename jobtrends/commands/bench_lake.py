@@ -85,7 +85,13 @@ def _timed(label: str, action: object) -> float:
 
 
 @click.command("lake")
-@click.option("--postings", type=click.IntRange(min=1000), default=5_000_000, show_default=True)
+@click.option(
+    "--postings",
+    type=click.IntRange(min=1000),
+    default=5_000_000,
+    show_default=True,
+    help="Postings to generate (each seen 1.5 times on average by 3 writers).",
+)
 @click.option("--spark/--no-spark", default=True, show_default=True, help="Also on Spark local[2].")
 @click.option(
     "--keep",
