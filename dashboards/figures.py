@@ -13,10 +13,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.style import LAYOUT, LEGEND, OKABE_ITO, plain, styled
+from dashboards.style import LAYOUT, OKABE_ITO, plain, styled
 
+MA_COLOUR = OKABE_ITO[0]  # the 84-day moving average line
+EVENT_COLOUR = OKABE_ITO[3]  # the dashed event line
 RAW_COLOUR = "rgba(120,120,120,0.35)"  # faint grey behind the moving average
 DAY_MS = 86_400_000  # plotly date axes step in milliseconds
+STUDY_COLOUR = OKABE_ITO[4]  # the study's statistic: bars and circles
+HONEST_COLOUR = OKABE_ITO[3]  # the honest estimate: diamonds with error bars
 STUDY_METHOD = "ma_endpoints"  # the published study's method: 84-day MA now vs at the event
 HONEST_METHODS = ("did", "its", "window", "share")  # first meaningful one with an interval wins
 
@@ -34,13 +38,19 @@ def compute_daily_arrays(
 
 
 def figure_trend_selector(
-    series: pd.DataFrame, subjects: list[str], event_date: dt.date, title: str
+    series: pd.DataFrame,
+    subjects: list[str],
+    event_date: dt.date,
+    title: str,
+    names: dict[str, str] | None = None,
 ) -> go.Figure:
     """84-day MA of daily postings per subject, raw daily counts faintly behind, a selector.
 
     `series` has columns date, subject, n, ma_n. Two traces per subject (raw, MA); the
-    dropdown shows one subject's pair at a time. The event date is a dashed vertical line.
+    dropdown shows one subject's pair at a time (labelled with its display name from `names`).
+    The event date is a dashed vertical line.
     """
+    names = names or {}
     fig = go.Figure()
     present = [s for s in subjects if s in set(series["subject"])]
     if series.empty or not present:
@@ -52,7 +62,7 @@ def figure_trend_selector(
         raw, ma = compute_daily_arrays(series[series["subject"] == subject], start, end)
         for y, colour, width, what, hover in (
             (raw, RAW_COLOUR, 1, "daily postings", "%{y:.0f} postings"),
-            (ma, OKABE_ITO[0], 2.5, "84-day moving average", "%{y:.1f} postings/day (84-day MA)"),
+            (ma, MA_COLOUR, 2.5, "84-day moving average", "%{y:.1f} postings/day (84-day MA)"),
         ):
             fig.add_trace(
                 go.Scatter(
@@ -61,7 +71,7 @@ def figure_trend_selector(
                     y=y,
                     mode="lines",
                     line=dict(color=colour, width=width),
-                    name=f"{plain(subject)}: {what}",
+                    name=f"{plain(names.get(subject, subject))}: {what}",
                     visible=i == 0,
                     hovertemplate="%{x|%Y-%m-%d}: " + hover + "<extra></extra>",
                 )
@@ -69,7 +79,8 @@ def figure_trend_selector(
     buttons = []
     for i, subject in enumerate(present):
         mask = [j // 2 == i for j in range(2 * len(present))]
-        buttons.append(dict(label=plain(subject), method="update", args=[{"visible": mask}]))
+        label = plain(names.get(subject, subject))
+        buttons.append(dict(label=label, method="update", args=[{"visible": mask}]))
     fig.add_vline(x=event_date.isoformat(), line=dict(color=OKABE_ITO[3], dash="dash", width=2))
     fig.add_annotation(
         x=event_date.isoformat(),
@@ -86,20 +97,35 @@ def figure_trend_selector(
         title=title,
         xaxis_title="Date (UTC)",
         yaxis_title="Postings per day",
-        updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.04, yanchor="bottom")],
-        legend=LEGEND,
+        updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.02, yanchor="bottom")],
         **LAYOUT,
     )
-    fig.update_layout(margin=dict(t=100), height=520)
+    fig.update_layout(margin=dict(t=56), height=460)
+    fig.update_yaxes(rangemode="tozero")
     return styled(fig)
 
 
-def compute_delta_pairs(deltas: pd.DataFrame, kind: str) -> pd.DataFrame:
+def _number(value: Any) -> float:
+    """A cell as float, NaN for None/NA."""
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def _field(row: Any, name: str) -> float:
+    """A numeric field of an itertuples row, NaN when absent (callers may pass fewer columns)."""
+    return _number(getattr(row, name, None))
+
+
+def compute_delta_pairs(
+    deltas: pd.DataFrame, kind: str, names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Per subject of `kind`: the study-style estimate and the honest method's interval.
 
-    Columns: subject, study_pct, honest_method, honest_pct, honest_low, honest_high, sorted by
-    study_pct (NaN last).
+    Columns: subject, label (display name from `names`, else the subject), study_pct,
+    study_n_before (postings in the study's 84-day base, also when it is n/m), honest_method,
+    honest_pct, honest_low, honest_high, honest_n_before, honest_n_after, honest_note; sorted
+    by study_pct (NaN first).
     """
+    names = names or {}
     rows = []
     mine = deltas[deltas["kind"] == kind]
     for subject, group in mine.groupby("subject", sort=True):
@@ -111,24 +137,39 @@ def compute_delta_pairs(deltas: pd.DataFrame, kind: str) -> pd.DataFrame:
                 for m in HONEST_METHODS
                 if m in by_method
                 and bool(by_method[m].meaningful)
-                and not pd.isna(float(by_method[m].estimate_pct))  # type: ignore[arg-type]
-                and not pd.isna(float(by_method[m].ci_low_pct))  # type: ignore[arg-type]
+                and not pd.isna(_number(by_method[m].estimate_pct))
+                and not pd.isna(_number(by_method[m].ci_low_pct))
             ),
             None,
         )
         rows.append(
             dict(
                 subject=subject,
-                study_pct=study.estimate_pct if study is not None else np.nan,
+                label=names.get(str(subject), str(subject)),
+                study_pct=_number(study.estimate_pct) if study is not None else np.nan,
+                study_n_before=_field(study, "n_before") if study is not None else np.nan,
                 honest_method=honest.method if honest is not None else "",
-                honest_pct=honest.estimate_pct if honest is not None else np.nan,
-                honest_low=honest.ci_low_pct if honest is not None else np.nan,
-                honest_high=honest.ci_high_pct if honest is not None else np.nan,
+                honest_pct=_number(honest.estimate_pct) if honest is not None else np.nan,
+                honest_low=_number(honest.ci_low_pct) if honest is not None else np.nan,
+                honest_high=_number(honest.ci_high_pct) if honest is not None else np.nan,
+                honest_n_before=_field(honest, "n_before") if honest is not None else np.nan,
+                honest_n_after=_field(honest, "n_after") if honest is not None else np.nan,
+                honest_note=str(getattr(honest, "note", "") or "") if honest is not None else "",
             )
         )
-    cols = ["subject", "study_pct", "honest_method", "honest_pct", "honest_low", "honest_high"]
+    cols = [
+        "subject", "label", "study_pct", "study_n_before", "honest_method", "honest_pct",
+        "honest_low", "honest_high", "honest_n_before", "honest_n_after", "honest_note",
+    ]  # fmt: skip
     frame = pd.DataFrame(rows, columns=cols)
     return frame.sort_values("study_pct", na_position="first").reset_index(drop=True)
+
+
+def render_nm_text(n_before: float) -> str:
+    """'n/m: 23 postings before' for a study bar whose base is under the floor."""
+    if pd.isna(n_before):
+        return "n/m: no base"
+    return f"n/m: {int(n_before):,} postings before"
 
 
 def honest_interval_trace(
@@ -140,37 +181,54 @@ def honest_interval_trace(
         x=frame["honest_pct"],
         mode="markers",
         name=name,
-        marker=dict(color=OKABE_ITO[3], size=size, symbol="diamond"),
+        marker=dict(color=HONEST_COLOUR, size=size, symbol="diamond"),
         error_x=dict(
             type="data",
             symmetric=False,
             array=frame["honest_high"] - frame["honest_pct"],
             arrayminus=frame["honest_pct"] - frame["honest_low"],
-            color=OKABE_ITO[3],
+            color=HONEST_COLOUR,
         ),
         **extra,
     )
 
 
+def render_bar_labels(pairs: pd.DataFrame) -> list[str]:
+    """Axis labels (plotly markup, feed text escaped): the display name, and under it
+    'n/m: 23 postings before' where the study's statistic has too small a base for a bar."""
+    labels = []
+    for label, study, n_before in zip(
+        pairs["label"], pairs["study_pct"], pairs["study_n_before"], strict=True
+    ):
+        text = plain(label)
+        if pd.isna(study):
+            text += (
+                f"<br><span style='font-size:0.85em;color:#555'>{render_nm_text(n_before)}</span>"
+            )
+        labels.append(text)
+    return labels
+
+
 def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
-    """Horizontal bars of the study-style delta (%) with the honest estimate and 95% CI beside."""
-    labels = [plain(s) for s in pairs["subject"]]
+    """Horizontal bars of the study-style delta (%) with the honest estimate and 95% CI beside;
+    a subject whose study base is under the floor is labelled 'n/m: N postings before'."""
+    labels = render_bar_labels(pairs)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
             y=labels,
             x=pairs["study_pct"],
             orientation="h",
-            name="Study-style (84-day MA, no interval)",
-            marker_color=OKABE_ITO[4],
-            hovertemplate="%{y}: %{x:+.1f}%<extra>study-style</extra>",
+            name="The study's statistic (84-day MA, no interval)",
+            marker_color=STUDY_COLOUR,
+            hovertemplate="%{y}: %{x:+.1f}%<extra>the study's statistic</extra>",
         )
     )
     fig.add_trace(
         honest_interval_trace(
             labels,
             pairs,
-            name="Honest method (95% interval)",
+            name="Honest estimate (95% interval)",
             size=9,
             customdata=pairs["honest_method"],
             hovertemplate="%{y}: %{x:+.1f}% (%{customdata})<extra>honest</extra>",
@@ -179,46 +237,60 @@ def figure_delta_bars(pairs: pd.DataFrame, title: str) -> go.Figure:
     fig.update_layout(
         title=title,
         xaxis_title="Change since event (%)",
-        height=max(320, 34 * len(pairs) + 160),
-        legend=LEGEND,
+        height=max(320, 32 * len(pairs) + 110),
         **LAYOUT,
     )
     return styled(fig)
 
 
-def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> go.Figure:
-    """jobtrends' study-style and honest deltas beside the published figures, matched subjects.
+PUBLISHED_SYMBOLS = ("square", "triangle-up", "x", "star")
 
-    `ours` is compute_delta_pairs output with a `kind` column; `published` is
-    read_published_figures output. One marker per study; range-valued studies get a bar.
+
+def compute_published_styles(published: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """study_id -> (colour, marker symbol), the same on every chart and in its legend."""
+    studies = sorted(set(published["study_id"]))
+    return {
+        s: (OKABE_ITO[(i + 1) % 8], PUBLISHED_SYMBOLS[i % len(PUBLISHED_SYMBOLS)])
+        for i, s in enumerate(studies)
+    }
+
+
+def figure_published_comparison(
+    ours: pd.DataFrame, published: pd.DataFrame, kind: str, title: str
+) -> go.Figure:
+    """jobtrends' study-style and honest deltas beside the published figures for one `kind`
+    (categories and AI skills apart: a +2000% skill squeezed every category into a blob).
+
+    `ours` is compute_delta_pairs output for `kind`; `published` is read_published_figures
+    output. One marker per study; range-valued studies get a bar.
     """
-    subjects = sorted(set(ours["subject"]) & set(published["subject"]))
-    fig = go.Figure()
+    theirs = published[published["kind"] == kind]
+    subjects = sorted(set(ours["subject"]) & set(theirs["subject"]))
     mine = ours.set_index("subject").reindex(subjects)
+    labels = [plain(x) for x in mine["label"].fillna(pd.Series(subjects, index=subjects))]
+    label_of = dict(zip(subjects, labels, strict=True))
+    fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            y=subjects,
+            y=labels,
             x=mine["study_pct"],
             mode="markers",
-            name="jobtrends, study-style",
-            marker=dict(color=OKABE_ITO[4], size=11, symbol="circle"),
+            name="jobtrends, the study's statistic",
+            marker=dict(color=STUDY_COLOUR, size=11, symbol="circle"),
         )
     )
-    fig.add_trace(
-        honest_interval_trace(
-            subjects, mine, name="jobtrends, honest method (95% interval)", size=10
-        )
-    )
-    symbols = ["square", "triangle-up", "x", "star"]
-    for i, (study, group) in enumerate(published.groupby("study_id", sort=True)):
+    fig.add_trace(honest_interval_trace(labels, mine, name="jobtrends, honest estimate", size=10))
+    styles = compute_published_styles(published)
+    for study, group in theirs.groupby("study_id", sort=True):
         group = group[group["subject"].isin(subjects)]
+        colour, symbol = styles[str(study)]
         fig.add_trace(
             go.Scatter(
-                y=group["subject"],
+                y=[label_of[x] for x in group["subject"]],
                 x=group["value_pct"],
                 mode="markers",
                 name=f"published: {study}",
-                marker=dict(color=OKABE_ITO[(i + 1) % 8], size=10, symbol=symbols[i % 4]),
+                marker=dict(color=colour, size=10, symbol=symbol),
                 error_x=dict(
                     type="data",
                     symmetric=False,
@@ -230,10 +302,9 @@ def figure_published_comparison(ours: pd.DataFrame, published: pd.DataFrame) -> 
             )
         )
     fig.update_layout(
-        title="jobtrends vs published studies",
-        xaxis_title="Change in postings since the event (%)",
-        height=max(320, 40 * len(subjects) + 180),
-        legend=LEGEND,
+        title=title,
+        xaxis_title="Change since event (%)",
+        height=max(280, 40 * len(subjects) + 110),
         **LAYOUT,
     )
     return styled(fig)

@@ -70,18 +70,21 @@ def read_event_deltas(
     ).df()
 
 
-def read_pay_deltas(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
-    """Median USD/hour before and after the event per category (newest analysis covering
-    complete days up to as_of, see `analysis_cutoff`)."""
+def read_pay_deltas(
+    conn: duckdb.DuckDBPyConnection, as_of: dt.date, event: dt.date = dt.date(2022, 11, 30)
+) -> pd.DataFrame:
+    """Median USD/hour before and after `event` per category and method (newest analysis
+    covering complete days up to as_of, see `analysis_cutoff`); one event only, never mixed."""
     return conn.execute(
         """
         SELECT category, method, median_before, median_after, change_pct, ci_low_pct,
                ci_high_pct, n_before, n_after, note
         FROM a_pay_deltas
-        WHERE as_of = (SELECT max(as_of) FROM a_pay_deltas WHERE as_of <= ?)
+        WHERE event_date = ?
+          AND as_of = (SELECT max(as_of) FROM a_pay_deltas WHERE as_of <= ? AND event_date = ?)
         ORDER BY category, method
         """,
-        [analysis_cutoff(as_of)],
+        [event, analysis_cutoff(as_of), event],
     ).df()
 
 
@@ -153,6 +156,35 @@ def read_coverage_gaps(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[
         [start, as_of],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def read_last_collection(conn: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
+    """The newest poll run and why its feeds failed, for a page with no postings to show.
+
+    Keys: started_at_utc, status, feeds_ok, feeds_failed, feeds_gone, postings_new,
+    errors (list of (error_class, count), most first). None when nothing was ever polled.
+    """
+    row = conn.execute(
+        """
+        SELECT run_id, strftime(timezone('UTC', started_at), '%Y-%m-%d %H:%M'), status,
+               feeds_ok, feeds_failed, feeds_gone, postings_new
+        FROM collection_runs WHERE kind = 'poll' ORDER BY started_at DESC, run_id DESC LIMIT 1
+        """
+    ).fetchone()
+    if row is None:
+        return None
+    errors = conn.execute(
+        """
+        SELECT coalesce(error_class, outcome), count(*) FROM fetch_log
+        WHERE run_id = ? AND outcome IN ('failed', 'gone', 'retry')
+        GROUP BY 1 ORDER BY 2 DESC, 1
+        """,
+        [row[0]],
+    ).fetchall()
+    keys = ("started_at_utc", "status", "feeds_ok", "feeds_failed", "feeds_gone", "postings_new")
+    summary: dict[str, object] = dict(zip(keys, row[1:], strict=True))
+    summary["errors"] = [(str(e), int(n)) for e, n in errors]
+    return summary
 
 
 def read_totals(conn: duckdb.DuckDBPyConnection, as_of: dt.date) -> dict[str, int]:

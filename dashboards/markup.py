@@ -1,15 +1,27 @@
-"""Escaped HTML pieces of the report: cells, tables, figure slots, the index page.
+"""Escaped HTML pieces of the report: cells, tables, charts with their legend and data, the
+index page.
 
-Everything that may hold feed text goes through esc() (html.escape with quotes).
+Everything that may hold feed text goes through esc() (html.escape with quotes). A chart's
+title and legend are HTML beside the plot, not inside plotly's SVG: HTML text wraps on a
+phone, where plotly cuts a title off and puts its toolbar over it.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+
+GLYPHS = {  # plotly marker symbol -> the same shape as a text glyph in the HTML legend
+    "dot": "●", "circle": "●", "diamond": "◆", "square": "■", "triangle-up": "▲", "x": "✕",
+    "star": "★",
+}  # fmt: skip
+SAFE_NAME = re.compile(r"[^a-z0-9]+")  # "AI skills: change" -> "ai-skills-change"
 
 
 def esc(value: Any) -> str:
@@ -39,13 +51,65 @@ def render_table(frame: pd.DataFrame, numeric: set[str] | None = None) -> str:
     )
 
 
-def render_figure(fig: go.Figure, figure_id: str) -> str:
-    """A plot div plus its JSON in a data script; '<' is JSON-escaped so nothing ends the script."""
-    spec = fig.to_json().replace("<", "\\u003c")
+@dataclass
+class LegendItem:
+    """One legend entry: a swatch (colour, 'line' | 'bar' or a marker symbol from GLYPHS) and
+    its text."""
+
+    colour: str
+    shape: str
+    label: str
+
+
+@dataclass
+class Chart:
+    """A figure with its title, legend, caption and the data behind it (offered as CSV)."""
+
+    title: str
+    fig: go.Figure
+    data: pd.DataFrame
+    legend: list[LegendItem] = field(default_factory=list)
+    caption: str = ""  # plain text, escaped when rendered
+
+
+def compute_csv_name(title: str) -> str:
+    """'AI skills: change since event' -> 'ai-skills-change-since-event.csv'"""
+    return SAFE_NAME.sub("-", title.lower()).strip("-")[:60] + ".csv"
+
+
+def render_legend(items: list[LegendItem]) -> str:
+    """The legend as an HTML list (wraps at any width, never covers the plot)."""
+    if not items:
+        return ""
+    parts = []
+    for item in items:
+        style = f"--c:{esc(item.colour)}"
+        if item.shape in GLYPHS:
+            swatch = f"<span class='glyph' style='{style}'>{GLYPHS[item.shape]}</span>"
+        else:
+            swatch = f"<span class='sw sw-{esc(item.shape)}' style='{style}'></span>"
+        parts.append(f"<li>{swatch}{esc(item.label)}</li>")
+    return "<ul class='legend'>" + "".join(parts) + "</ul>"
+
+
+def render_chart(chart: Chart, figure_id: str) -> str:
+    """Title, plot slot, legend, caption, CSV download; the figure and CSV as JSON in data
+    scripts with '<' JSON-escaped so nothing can end the script."""
+    chart.fig.update_layout(title_text="", showlegend=False)
+    spec = chart.fig.to_json().replace("<", "\\u003c")
+    csv = json.dumps(chart.data.to_csv(index=False, lineterminator="\n")).replace("<", "\\u003c")
+    caption = f"<p class='caption muted'>{esc(chart.caption)}</p>" if chart.caption else ""
+    name = compute_csv_name(chart.title)
     return (
-        f"<div class='plot' role='img' aria-label='{esc(fig.layout.title.text)}' "
+        f"<figure class='chart'><h3 class='figtitle'>{esc(chart.title)}</h3>"
+        f"<div class='plot' role='img' aria-label='{esc(chart.title)}' "
         f"data-figure='{figure_id}'></div>"
+        f"{render_legend(chart.legend)}{caption}"
+        f"<p class='csv'><button type='button' class='csvlink' data-csv='{figure_id}-csv' "
+        f"data-name='{esc(name)}'>Download this chart's data (CSV, {len(chart.data):,} rows)"
+        f"</button></p>"
         f"<script type='application/json' id='{figure_id}'>{spec}</script>"
+        f"<script type='application/json' id='{figure_id}-csv'>{csv}</script></figure>"
     )
 
 

@@ -16,17 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.offline
 
 from analytics.tagging.categories import OTHER, read_taxonomy
 from analytics.tagging.skills import read_skill_taxonomy
 from analytics.trends.events import CHATGPT_LAUNCH
-from dashboards import figures, headline, inputs, published, secondary_figures
-from dashboards.markup import esc, render_figure, render_index_html, render_table
-from dashboards.page import METHODS_HTML, PAGE
+from dashboards import inputs, published, sections
+from dashboards.markup import Chart, esc, render_chart, render_index_html
+from dashboards.page import METHODS, PAGE
+from dashboards.quality import render_quality
 from warehouse.db import connect
-from warehouse.snapshot import snapshot_path_for
+from warehouse.snapshot import ReadSource, choose_read_file
 
 EVENT_DATE = CHATGPT_LAUNCH  # the a_* tables' default event
 # Display order: the study's categories in the order it reported them (categories.toml lists
@@ -44,6 +44,7 @@ CATEGORIES = [
     OTHER,
 ]
 AI_SKILLS = list(read_skill_taxonomy().slugs)
+SKILL_NAMES = dict(read_skill_taxonomy().names)  # slug -> display name ("Machine learning")
 REPORT_NAME = re.compile(r"^report-(\d{4})-W(\d{2})\.html$")  # "report-2026-W48.html"
 
 
@@ -71,7 +72,9 @@ class ReportInputs:
     simulate_runs: int
     published: pd.DataFrame
     exposure: pd.DataFrame | None
-    source_file: str
+    source: ReadSource
+    last_collection: dict[str, Any] | None = None
+    gap_lookback_days: int = inputs.COVERAGE_LOOKBACK_DAYS
 
 
 def report_filename(as_of: dt.date) -> str:
@@ -83,16 +86,15 @@ def report_filename(as_of: dt.date) -> str:
 def read_report_inputs(
     db_path: Path, as_of: dt.date, exposure_csv: Path | None = None
 ) -> ReportInputs:
-    """Open the published snapshot (else the live file) read-only and read every section."""
-    snapshot = snapshot_path_for(db_path)
-    path = snapshot if snapshot.exists() else Path(db_path)
-    conn = connect(path, read_only=True)
+    """Open the file the read policy picks (`choose_read_file`) read-only; read every section."""
+    source = choose_read_file(db_path)
+    conn = connect(source.path, read_only=True)
     try:
         return ReportInputs(
             category_series=inputs.read_daily_series(conn, "category", as_of),
             skill_series=inputs.read_daily_series(conn, "ai_skill", as_of),
             deltas=inputs.read_event_deltas(conn, as_of, EVENT_DATE),
-            pay=inputs.read_pay_deltas(conn, as_of),
+            pay=inputs.read_pay_deltas(conn, as_of, EVENT_DATE),
             weekly=inputs.read_postings_per_source_week(conn, as_of),
             feeds=inputs.read_feed_table(conn),
             reject_counts=inputs.read_reject_counts(conn, as_of),
@@ -102,7 +104,8 @@ def read_report_inputs(
             simulate_runs=inputs.read_simulate_runs(conn),
             published=published.read_published_figures(),
             exposure=inputs.read_exposure_scores(exposure_csv),
-            source_file=path.name,
+            source=source,
+            last_collection=inputs.read_last_collection(conn),
         )
     finally:
         conn.close()
@@ -121,114 +124,22 @@ def plotly_bundle() -> str:
 
 def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> str:
     """The whole page as one string: plotly.js inlined once, every figure as JSON."""
-    parts: list[str] = []
     counter = iter(range(1, 100))
-
     simulated = data.totals["simulated"] > 0 or data.simulate_runs > 0
 
-    def fig(f: go.Figure) -> str:
+    def chart(c: Chart) -> str:
         if simulated:  # flagged on every chart, not only in the banner
-            f.update_layout(title_text=f"{f.layout.title.text} [includes SIMULATED data]")
-        return render_figure(f, f"fig-{next(counter)}")
+            c.title = f"{c.title} [includes SIMULATED data]"
+        return render_chart(c, f"fig-{next(counter)}")
 
-    cat_pairs = figures.compute_delta_pairs(data.deltas, "category")
-    skill_pairs = figures.compute_delta_pairs(data.deltas, "ai_skill")
-    week_cat = headline.compute_week_changes(data.category_series, as_of)
-    week_skill = headline.compute_week_changes(data.skill_series, as_of)
-    sentences = [
-        headline.render_event_sentence(cat_pairs, data.deltas, "category"),
-        headline.render_event_sentence(skill_pairs, data.deltas, "AI skill"),
-        headline.render_week_sentence(week_cat, "category"),
-        headline.render_week_sentence(week_skill, "AI skill"),
-    ]
-    parts.append("<h2 id='headline'>Headline</h2><ul class='headline'>")
-    parts += [f"<li>{esc(s)}</li>" for s in sentences]
-    parts.append("</ul>")
-
-    parts.append("<h2 id='categories'>Categories: daily postings</h2>")
-    parts.append(
-        fig(
-            figures.figure_trend_selector(
-                data.category_series,
-                with_present(CATEGORIES, data.category_series),
-                EVENT_DATE,
-                "Daily postings by category",
-            )
-        )
-    )
-    parts.append("<h2 id='skills'>AI skills: daily postings</h2>")
-    parts.append(
-        fig(
-            figures.figure_trend_selector(
-                data.skill_series,
-                with_present(AI_SKILLS, data.skill_series),
-                EVENT_DATE,
-                "Daily postings by AI skill",
-            )
-        )
-    )
-
-    parts.append("<h2 id='deltas'>Change since the event</h2>")
-    parts.append(fig(figures.figure_delta_bars(cat_pairs, "Categories: change since event")))
-    parts.append(fig(figures.figure_delta_bars(skill_pairs, "AI skills: change since event")))
-    table = data.deltas[
-        [
-            "kind",
-            "subject",
-            "method",
-            "estimate_pct",
-            "ci_low_pct",
-            "ci_high_pct",
-            "n_before",
-            "n_after",
-            "meaningful",
-            "note",
-        ]
-    ]
-    parts.append("<details><summary>Every method, with 95% intervals and counts</summary>")
-    parts.append(
-        render_table(table, {"estimate_pct", "ci_low_pct", "ci_high_pct", "n_before", "n_after"})
-    )
-    parts.append("</details>")
-
-    parts.append("<h2 id='published'>Compared with published figures</h2>")
-    ours = pd.concat([cat_pairs, skill_pairs], ignore_index=True)
-    parts.append(fig(figures.figure_published_comparison(ours, data.published)))
-    parts.append(
-        "<p class='muted'>Published numbers were transcribed from the studies' "
-        "write-ups (Bloomberry 2024; Demirci, Hannane &amp; Zhu 2025; Teutloff et al. "
-        "2025). Each used its own sample, window and method: read them as reference "
-        "points, not ground truth. Sources: dashboards/data/published_figures.csv.</p>"
-    )
-
-    parts.append("<h2 id='pay'>Pay</h2>")
-    if data.pay.empty:
-        parts.append("<p>No pay deltas yet.</p>")
-    else:
-        median = data.pay[data.pay["method"] == "median"]
-        parts.append(fig(secondary_figures.figure_pay(median if not median.empty else data.pay)))
-        parts.append(
-            render_table(
-                data.pay,
-                {
-                    "median_before",
-                    "median_after",
-                    "change_pct",
-                    "ci_low_pct",
-                    "ci_high_pct",
-                    "n_before",
-                    "n_after",
-                },
-            )
-        )
-
-    # only with measured effects to put beside the scores (an empty warehouse has none)
-    if data.exposure is not None and cat_pairs["honest_pct"].notna().any():
-        parts.append("<h2 id='exposure'>AI exposure vs measured effect</h2>")
-        parts.append(fig(secondary_figures.figure_exposure_scatter(data.exposure, cat_pairs)))
-
-    parts.append(render_quality(data, fig))
-    parts.append(METHODS_HTML)
+    parts = sections.render_headline(data, as_of, SKILL_NAMES)
+    parts += sections.render_trends(data, CATEGORIES, AI_SKILLS, SKILL_NAMES, EVENT_DATE, chart)
+    parts += sections.render_deltas(data, SKILL_NAMES, chart)
+    parts += sections.render_published(data, SKILL_NAMES, chart)
+    parts += sections.render_pay(data, chart)
+    parts += sections.render_exposure(data, chart)
+    parts.append(render_quality(data, chart))
+    parts.append(METHODS.substitute(controls=esc(sections.compute_controls(data.deltas))))
 
     banner = (
         f"<div class='banner' role='alert'>SIMULATED DATA: {data.totals['simulated']:,} of "
@@ -242,43 +153,12 @@ def render_report_html(data: ReportInputs, as_of: dt.date, now: dt.datetime) -> 
         title=f"jobtrends weekly report, {year}-W{week:02d}",
         subtitle=esc(
             f"Data up to {as_of.isoformat()} (UTC); generated "
-            f"{now.strftime('%Y-%m-%d %H:%M')} UTC from {data.source_file}; "
+            f"{now.strftime('%Y-%m-%d %H:%M')} UTC; read from {data.source.describe()}; "
             f"event date {EVENT_DATE.isoformat()}."
         ),
         banner=banner,
         body="\n".join(parts),
         plotlyjs=plotly_bundle(),
-    )
-
-
-def render_quality(data: ReportInputs, fig: Any) -> str:
-    """The data-quality section: volume per source, feed health, rejects, gaps, share Other."""
-    totals = data.totals
-    share_other = totals["other"] / totals["categorized"] * 100 if totals["categorized"] else 0.0
-    health = data.feeds["health"].value_counts().to_dict() if not data.feeds.empty else {}
-    summary = ", ".join(f"{esc(k)}: {v}" for k, v in sorted(health.items())) or "no feeds"
-    gaps = ", ".join(d.isoformat() for d in data.gaps) or "none"
-    sim = (
-        f" <span class='sim'>({totals['simulated']:,} simulated)</span>"
-        if totals["simulated"]
-        else ""
-    )
-    return "\n".join(
-        [
-            "<h2 id='quality'>Data quality</h2>",
-            f"<p>{totals['postings']:,} postings{sim}. Share left in <b>Other</b>: "
-            f"{share_other:.1f}% of {totals['categorized']:,} categorized. Feeds: {summary}.</p>",
-            fig(secondary_figures.figure_postings_per_source(data.weekly)),
-            "<h3>Feeds</h3>",
-            render_table(data.feeds, {"consecutive_failures"}),
-            "<h3>Rejects</h3>",
-            render_table(data.reject_counts, {"n"}),
-            "<details><summary>Newest rejects (escaped text)</summary>",
-            render_table(data.recent_rejects),
-            "</details>",
-            f"<h3>Coverage gaps</h3><p>Days in the last {inputs.COVERAGE_LOOKBACK_DAYS} with no "
-            f"collection run: {gaps}.</p>",
-        ]
     )
 
 

@@ -23,17 +23,16 @@ LAYOUT = dict(
     paper_bgcolor="white",
     plot_bgcolor="white",
     font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13),
-    margin=dict(l=10, r=10, t=60, b=120),
+    margin=dict(l=10, r=16, t=16, b=50),
     colorway=OKABE_ITO,
     autosize=True,
     title_x=0.01,
     title_xanchor="left",
     title_font_size=15,
 )
-LEGEND = dict(
-    orientation="h", yref="container", y=0.01, yanchor="bottom", x=0
-)  # under the axis title
-AXES = dict(automargin=True, gridcolor="#e6e6e6", zerolinecolor="#999")
+AXES = dict(
+    automargin=True, gridcolor="#e6e6e6", zerolinecolor="#999", tickangle=0
+)  # never rotated
 
 
 def plain(text: object) -> str:
@@ -47,6 +46,7 @@ def plain(text: object) -> str:
 
 def styled(fig: go.Figure) -> go.Figure:
     """Shared axis styling: light grid, margins that grow to fit long category labels."""
-    fig.update_xaxes(**AXES)
+    # standoff: the first date label sat on the lowest y tick label at the plot's corner
+    fig.update_xaxes(**AXES, ticklabelstandoff=8)
     fig.update_yaxes(**AXES)
     return fig

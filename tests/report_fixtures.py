@@ -20,6 +20,17 @@ METHODS = ("ma_endpoints", "window", "share", "did", "its")
 PLANTED = {"Writing": -33.0, "Video Editing & Production": 39.0, "chatbot_development": 2000.0}
 
 
+SMALL_BASE_SUBJECT = "chatbot_development"
+CONTROLS_NOTE = "controls: Video Editing & Production, Graphic Design; log-difference DiD"
+
+
+def note_for(subject: str, method: str) -> str | None:
+    """did rows name their controls (as analytics/trends writes them); one note is hostile."""
+    if subject == "Writing" and method == "its":
+        return XSS_SCRIPT
+    return CONTROLS_NOTE if method == "did" else None
+
+
 def insert(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     conn.register("frame_in", frame)
     conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame_in")  # noqa: S608
@@ -79,11 +90,16 @@ def build_report_warehouse(
                         n_after=int(rng.integers(500, 5000)),
                         meaningful=True,
                         descriptive=method == "ma_endpoints",
-                        note=XSS_SCRIPT if subject == "Writing" and method == "its" else None,
+                        note=note_for(subject, method),
                         computed_at=now,
                     )
                 )
-    insert(conn, "a_event_deltas", pd.DataFrame(deltas))
+    frame = pd.DataFrame(deltas)
+    # The study's 84-day base of a new skill is under the floor (as for chatbot development
+    # in the demo): no percentage, meaningful = false, and the page must say "n/m: 23 ...".
+    small = (frame["subject"] == SMALL_BASE_SUBJECT) & (frame["method"] == "ma_endpoints")
+    frame.loc[small, ["estimate_pct", "n_before", "meaningful"]] = [None, 23, False]
+    insert(conn, "a_event_deltas", frame)
     pay = pd.DataFrame(
         [
             dict(
@@ -104,7 +120,9 @@ def build_report_warehouse(
             for i, c in enumerate(CATEGORIES[:-1])
         ]
     )
-    insert(conn, "a_pay_deltas", pay)
+    mix = pay.assign(method="median_mix_fixed", change_pct=pay["change_pct"] - 1.0)
+    later = pay.assign(event_date=dt.date(2023, 3, 14), change_pct=99.0)  # GPT-4: never mixed in
+    insert(conn, "a_pay_deltas", pd.concat([pay, mix, later], ignore_index=True))
 
     feeds = pd.DataFrame(
         [

@@ -123,11 +123,10 @@ def test_export_replaces_its_own_output_and_refuses_other_folders(
     assert (precious / "thesis.tex").read_text() == "years of work"
 
 
-def test_export_command_prefers_the_snapshot(db_path: Path, tmp_path: Path) -> None:
+def test_export_command_reads_the_file_the_read_policy_picks(db_path: Path, tmp_path: Path) -> None:
     conn = connect(db_path)
     fill_warehouse(conn)
     publish_snapshot(conn, db_path)
-    conn.execute("DELETE FROM postings WHERE source = 'upwork'")  # live moves on after the copy
     conn.close()
 
     def export(*extra: str) -> str:
@@ -137,10 +136,15 @@ def test_export_command_prefers_the_snapshot(db_path: Path, tmp_path: Path) -> N
         assert (tmp_path / "out" / MANIFEST).is_file()
         return result.output
 
-    from_snapshot = export()
+    from_snapshot = export()  # the snapshot is current: it never holds up the collector
     assert "postings: 240 rows in 12 file(s), by source/month" in from_snapshot
     assert "warehouse.snapshot.duckdb to " in from_snapshot
-    assert "postings: 160 rows in " in export("--live")
+    assert "warehouse.duckdb to " in export("--live")
+    conn = connect(db_path)
+    conn.execute("DELETE FROM postings WHERE source = 'upwork'")  # e.g. an import since
+    conn.close()
+    newer = export()  # the live file moved on: a stale snapshot must not hide it
+    assert "postings: 160 rows in " in newer and "warehouse.snapshot.duckdb" not in newer
 
 
 def normalized(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -187,4 +191,9 @@ def test_every_analyst_view_gives_the_same_rows_over_the_parquet_export(
         ), view
         assert normalized(got) == normalized(expected[view]), view
         assert got or view != "postings_dated"
+        # the analyst views are also in the export as plain files, for tools without views.sql
+        path = tmp_path / "lake" / "views" / f"{view}.parquet"
+        flat = lake.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()  # noqa: S608
+        assert normalized(flat) == normalized(expected[view]), view
+    assert set(read_manifest(tmp_path / "lake")["views"]) == set(views)
     lake.close()

@@ -76,11 +76,3 @@ def test_parsed_dump_item_gets_footer_from_fields() -> None:
 )
 def test_sniff_format(head: bytes, fmt: str | None) -> None:
     assert sniff_format(head) == fmt
-
-
-def test_render_progress() -> None:
-    from jobtrends.commands.history import render_progress
-
-    assert render_progress("jobs.csv", 12_345, 37, 100) == (
-        "jobs.csv [###########-------------------]  37% 12,345 rows"
-    )

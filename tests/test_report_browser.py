@@ -73,7 +73,7 @@ def test_page_draws_every_chart_without_errors(
             browser.close()
     assert errors == []
     # with the shipped exposure scores the exposure scatter is drawn too
-    assert drawn == expected == (8 if filled else 6)
+    assert drawn == expected == (9 if filled else 7)
     assert svgs >= expected
     assert xss == 0 and alerts == []
     assert all(u.startswith(("file:", "data:", "blob:")) for u in requests), requests

@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from dashboards import figures, headline, inputs, published, secondary_figures
+from dashboards.pay_table import compute_pay_table
+from dashboards.quality import compute_gap_ranges, render_gap_text
 from dashboards.report import AI_SKILLS, CATEGORIES, EVENT_DATE
 from tests.report_fixtures import AS_OF, PLANTED, START, XSS_IMG, build_report_warehouse
 
@@ -114,12 +116,18 @@ def test_published_comparison_matches_only_shared_subjects(filled) -> None:
     pub = published.read_published_figures()
     assert {"Writing", "Video Editing & Production", "chatbot_development"} <= set(pub["subject"])
     deltas = inputs.read_event_deltas(filled, AS_OF)
-    ours = pd.concat([figures.compute_delta_pairs(deltas, k) for k in ("category", "ai_skill")])
-    fig = figures.figure_published_comparison(ours, pub)
+    ours = figures.compute_delta_pairs(deltas, "category")
+    fig = figures.figure_published_comparison(ours, pub, "category", "t")
     bloomberry = next(t for t in fig.data if t.name == "published: bloomberry-2024")
     values = dict(zip(bloomberry.y, bloomberry.x, strict=True))
     assert values["Writing"] == -33.0 and values["Translation"] == -19.0
     assert "Other" not in set(fig.data[0].y)
+    # AI skills on their own axis (a +2000% skill squeezed every category into a blob),
+    # labelled with display names, not slugs
+    skills = figures.compute_delta_pairs(deltas, "ai_skill", {"chatbot_development": "Chatbots"})
+    fig = figures.figure_published_comparison(skills, pub, "ai_skill", "t")
+    assert "Chatbots" in set(fig.data[0].y) and "Writing" not in set(fig.data[0].y)
+    assert max(abs(x) for t in fig.data for x in t.x if x == x) > 1000
 
 
 def test_postings_per_source_flags_simulated_and_escapes_source(filled) -> None:
@@ -134,10 +142,17 @@ def test_postings_per_source_flags_simulated_and_escapes_source(filled) -> None:
 
 def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     pay = inputs.read_pay_deltas(filled, AS_OF)
-    fig = secondary_figures.figure_pay(pay)
+    assert set(pay["method"]) == {"median", "median_mix_fixed"}
+    assert 99.0 not in set(pay["change_pct"])  # the GPT-4 event's rows are never mixed in
+    fig = secondary_figures.figure_pay(pay[pay["method"] == "median"])
     assert fig.data[0].name.startswith("Median before")
     assert len(fig.data[0].x) == len(CATEGORIES) - 1
-    assert "USD per hour" in fig.layout.xaxis.title.text
+    assert "USD/hour" in fig.layout.xaxis.title.text
+    table = compute_pay_table(pay)  # one row per category, the methods as columns
+    assert len(table) == len(CATEGORIES) - 1 and table["category"].is_unique
+    writing = table.set_index("category").loc["Writing"]
+    assert writing["change, plain median"] == "+5.0% [-2.0, +12.0]"
+    assert writing["change, mix fixed"] == "+4.0% [-2.0, +12.0]"
     assert inputs.read_exposure_scores(tmp_path / "none.csv") is None
     path = tmp_path / "exposure.csv"
     path.write_text("category,exposure\nWriting,0.9\nData Entry,0.7\n")
@@ -145,17 +160,29 @@ def test_pay_and_exposure_figures(filled, tmp_path: Path) -> None:
     assert exposure is not None
     pairs = figures.compute_delta_pairs(inputs.read_event_deltas(filled, AS_OF), "category")
     scatter = secondary_figures.figure_exposure_scatter(exposure, pairs)
-    assert list(scatter.data[0].x) == [0.9, 0.7]
+    # rows least exposed first, the score in the label, the honest estimate on x
+    assert list(scatter.data[0].y) == ["Data Entry (0.70)", "Writing (0.90)"]
+    honest = pairs.set_index("subject")["honest_pct"]
+    assert list(scatter.data[0].x) == [honest["Data Entry"], honest["Writing"]]
     shipped = inputs.read_exposure_scores()  # the shipped table, column exposure_score
     assert shipped is not None and len(shipped) == 12 and shipped["exposure"].between(0, 1).all()
 
 
 def test_headline_names_biggest_movers_with_counts(filled) -> None:
     deltas = inputs.read_event_deltas(filled, AS_OF)
-    pairs = figures.compute_delta_pairs(deltas, "ai_skill")
-    sentence = headline.render_event_sentence(pairs, deltas, "AI skill")
-    assert "chatbot_development" in sentence and "+2000.0%" in sentence
-    assert "postings before" in sentence and "95% interval" in sentence
+    pairs = figures.compute_delta_pairs(deltas, "ai_skill", {"chatbot_development": "Chatbots"})
+    sentence = headline.render_event_sentence(pairs, "AI skill")
+    # leads with the honest estimate, its interval and counts; the study's figure beside it,
+    # here n/m (its 84-day base is 23 postings) instead of skipping the skill
+    assert sentence.startswith(
+        "Since the event, the AI skill that moved most is Chatbots: +1600.0%"
+    )
+    assert "95% interval +1116.0% to +2084.0%" in sentence
+    assert "postings in the before window" in sentence
+    assert "The study's statistic is n/m here: only 23 postings in its 84-day base." in sentence
+    cats = figures.compute_delta_pairs(deltas, "category")
+    sentence = headline.render_event_sentence(cats, "category")
+    assert "The study's statistic (84-day moving average, no interval) is +39.0%." in sentence
     series = pd.DataFrame(
         {
             "date": [AS_OF - dt.timedelta(days=d) for d in range(14)] * 2,
@@ -168,11 +195,16 @@ def test_headline_names_biggest_movers_with_counts(filled) -> None:
     assert changes.iloc[0]["this_week"] == 140 and changes.iloc[0]["last_week"] == 70
     text = headline.render_week_sentence(changes, "category")
     assert "+100.0%" in text and "140 postings" in text
+    # Poisson interval of the ratio 140/70: exp(log 2 +- 1.96 sqrt(1/140 + 1/70))
+    assert "95% interval +50.1% to +166.5%" in text
 
 
 def test_gaps_totals_and_rejects(filled) -> None:
     gaps = inputs.read_coverage_gaps(filled, AS_OF)
     assert gaps and all(d.day in (3, 4) for d in gaps)
+    ranges = compute_gap_ranges(gaps)  # each month's 3rd and 4th: one range per month
+    assert len(ranges) == len(gaps) // 2 and all((b - a).days == 1 for a, b in ranges)
+    assert render_gap_text(gaps).startswith("2023-12-03 to 2023-12-04 (2 days); 2024-01-03")
     totals = inputs.read_totals(filled, AS_OF)
     assert totals["postings"] == 400 and totals["simulated"] == 100
     assert 0 < totals["other"] < totals["categorized"] == 400
@@ -221,7 +253,15 @@ def test_headline_names_the_controls_a_did_estimate_is_relative_to(filled) -> No
     deltas = inputs.read_event_deltas(filled, AS_OF)
     pairs = figures.compute_delta_pairs(deltas, "ai_skill")
     assert pairs.set_index("subject").loc["chatbot_development", "honest_method"] == "did"
-    sentence = headline.render_event_sentence(pairs, deltas, "AI skill")
-    assert "the did estimate against Video Editing & Production, Back-End Development is" in (
+    sentence = headline.render_event_sentence(pairs, "AI skill")
+    assert "by did against Video Editing & Production, Back-End Development (95% interval" in (
         sentence
     )
+
+
+def test_pay_changes_never_print_minus_zero() -> None:
+    from dashboards.pay_table import render_change
+
+    assert render_change(0.0, -0.04, 6.5) == "+0.0% [+0.0, +6.5]"
+    assert render_change(-17.64, -20.61, float("nan")) == "-17.6%"
+    assert render_change(float("nan"), 1.0, 2.0) == "—"

@@ -45,7 +45,8 @@ def test_feed_strings_are_escaped_everywhere(report_page) -> None:
     assert "&lt;script&gt;window.__xss=1;alert(1)&lt;/script&gt;" in visible
     assert "&lt;img src=x onerror=" in visible
     assert "<img" not in visible
-    assert page.count("<script") == 2 + figure_count(page)  # plotly, bootstrap, one per figure
+    # plotly, bootstrap, and per figure its spec and its CSV
+    assert page.count("<script") == 2 + 2 * figure_count(page)
 
 
 def test_one_offline_plotly_and_size_budget(report_page) -> None:
@@ -55,8 +56,9 @@ def test_one_offline_plotly_and_size_budget(report_page) -> None:
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
     assert path.stat().st_size < PAGE_BUDGET_BYTES
     assert path.name == "report-2024-W07.html"
-    # 2 trends, 2 delta bars, published, pay, exposure scatter (shipped scores), per-source
-    assert figure_count(page) == 8
+    # 2 trends, 2 delta bars, 2 published (categories, skills), pay, exposure (shipped
+    # scores), per-source
+    assert figure_count(page) == 9
 
 
 def test_simulated_banner_and_sections(report_page) -> None:
@@ -139,4 +141,33 @@ def test_cli_report_writes_file_and_index(tmp_path: Path, db_path: Path) -> None
 def test_empty_warehouse_still_renders(tmp_path: Path, db_path: Path) -> None:
     page = write_weekly_report(db_path, tmp_path, AS_OF, NOW).read_text()
     assert "No category has an event delta yet." in page
+    assert "No postings yet: no collection has run." in page
     assert "SIMULATED" not in page
+
+
+def test_empty_first_report_says_every_feed_failed_and_why(tmp_path: Path, db_path: Path) -> None:
+    conn = connect(db_path)
+    conn.execute(
+        "INSERT INTO collection_runs (run_id, kind, started_at, status, feeds_failed) "
+        "VALUES (1, 'poll', TIMESTAMPTZ '2024-02-14 12:39:00+00', 'failed', 10)"
+    )
+    for i in range(10):
+        error = "ConnectError" if i < 9 else "HTTP 503"
+        conn.execute(
+            "INSERT INTO fetch_log (run_id, feed_name, fetched_at, outcome, error_class) "
+            "VALUES (1, ?, TIMESTAMPTZ '2024-02-14 12:39:00+00', 'failed', ?)",
+            [f"feed-{i}", error],
+        )
+    conn.close()
+    page = write_weekly_report(db_path, tmp_path, AS_OF, NOW).read_text()
+    assert (
+        "No postings yet: every feed failed in the last collection run (2024-02-14 12:39 UTC): "
+        "10 of 10 feeds failed (ConnectError x9, HTTP 503 x1)."
+    ) in page
+
+
+def test_page_says_which_file_it_read_and_as_of_when(tmp_path: Path, db_path: Path) -> None:
+    page = write_weekly_report(db_path, tmp_path, AS_OF, NOW).read_text()
+    assert re.search(
+        r"read from warehouse\.duckdb \(live, written \d{4}-\d\d-\d\d \d\d:\d\d UTC\)", page
+    )

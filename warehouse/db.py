@@ -18,6 +18,7 @@ import duckdb
 
 from warehouse.migrate import apply_migrations
 
+STORAGE = "v1.0.0"  # storage version of new warehouse files: DuckDB 1.0 and later read it
 LOCK_WAIT_SECONDS = 120.0  # long enough for an analyst's ad-hoc query to finish
 LOCK_POLL_SECONDS = 0.2  # first wait; doubles up to LOCK_POLL_MAX_SECONDS
 LOCK_POLL_MAX_SECONDS = 5.0
@@ -83,9 +84,14 @@ def connect(
         check_exists(path)
     delay = LOCK_POLL_SECONDS
     waited = 0.0
+    # A new warehouse is created in the storage version 1.x clients read, so its snapshot is
+    # a plain file copy (warehouse/snapshot.py); an existing file keeps its version.
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {} if read_only or path.exists() else {"storage_compatibility_version": STORAGE}
+    )
     while True:
         try:
-            conn = duckdb.connect(str(path), read_only=read_only)
+            conn = duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
             if not is_lock_error(exc):
                 raise

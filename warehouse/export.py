@@ -3,7 +3,9 @@
     DIR/postings/source=upwork/month=2024-05/data_0.parquet
     DIR/raw_entries/source=upwork/month=2024-05/data_0.parquet
     DIR/feeds/data.parquet
-    DIR/_manifest.json        {"tables": {"postings": {"columns": [[name, type], ...], ...}}}
+    DIR/views/event_deltas.parquet   (every analyst view of warehouse/views.sql, as rows)
+    DIR/_manifest.json        {"tables": {"postings": {"columns": [[name, type], ...], ...}},
+                               "views": {"event_deltas": {"columns": ..., "rows": ...}}}
 
 The partition columns live in the folder names only (the hive convention Spark, Trino and
 DuckDB read), so the manifest keeps every table's columns and DuckDB types: a reader casts
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ from typing import Any
 import duckdb
 
 MANIFEST = "_manifest.json"
+VIEWS_FOLDER = "views"  # analyst views as plain Parquet files, beside the tables' folders
 MANIFEST_FORMAT = "jobtrends-parquet-export/1"
 MONTH_COLUMN = "month"  # 'YYYY-MM' (UTC), a partition column only, not a table column
 
@@ -65,6 +69,19 @@ def read_table_columns(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[
     return tables
 
 
+def read_view_columns(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """Every analyst view of the main schema with its (column, DuckDB type) list, in order."""
+    views: dict[str, list[tuple[str, str]]] = {}
+    for view, column, data_type in conn.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM duckdb_columns() c "
+        "JOIN duckdb_views() v ON v.view_name = c.table_name AND v.schema_name = c.schema_name "
+        "AND v.database_name = c.database_name WHERE c.schema_name = 'main' AND NOT v.internal "
+        "AND c.database_name = current_database() ORDER BY c.table_name, c.column_index"
+    ).fetchall():
+        views.setdefault(str(view), []).append((str(column), str(data_type)))
+    return views
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -94,8 +111,14 @@ def _export_table(
     return TableExport(table, rows, files, bool(partition_month_of and rows))
 
 
-def write_parquet_export(conn: duckdb.DuckDBPyConnection, target: str | Path) -> list[TableExport]:
-    """Write every table of `conn` under `target` as Parquet, replacing an earlier export.
+def write_parquet_export(
+    conn: duckdb.DuckDBPyConnection,
+    target: str | Path,
+    on_step: Callable[[str, int], None] | None = None,
+) -> list[TableExport]:
+    """Write every table of `conn` under `target` as Parquet, and every analyst view as one
+    file under views/, replacing an earlier export. `on_step(name, steps_total)` is called
+    before each table or view (for a progress bar).
 
     Refuses to replace a non-empty folder that has no export manifest (never deletes a
     folder it did not write).
@@ -109,9 +132,13 @@ def write_parquet_export(conn: duckdb.DuckDBPyConnection, target: str | Path) ->
     staging.mkdir()
     try:
         columns = read_table_columns(conn)
-        manifest: dict[str, Any] = {"format": MANIFEST_FORMAT, "tables": {}}
+        views = read_view_columns(conn)
+        steps = len(columns) + len(views)
+        manifest: dict[str, Any] = {"format": MANIFEST_FORMAT, "tables": {}, "views": {}}
         done: list[TableExport] = []
         for table, cols in columns.items():
+            if on_step:
+                on_step(table, steps)
             month_of = PARTITIONED_MONTH_OF.get(table)
             result = _export_table(conn, table, staging / table, month_of)
             done.append(result)
@@ -120,6 +147,17 @@ def write_parquet_export(conn: duckdb.DuckDBPyConnection, target: str | Path) ->
                 "rows": result.rows,
                 "partition_by": list(PARTITION_BY) if result.partitioned else [],
             }
+        (staging / VIEWS_FOLDER).mkdir()
+        for view, cols in views.items():
+            if on_step:
+                on_step(view, steps)
+            path = staging / VIEWS_FOLDER / f"{view}.parquet"
+            copied = conn.execute(
+                f"COPY (SELECT * FROM {_quote(view)}) TO {_sql_string(str(path))} (FORMAT parquet)"  # noqa: S608
+            ).fetchone()
+            rows = int(copied[0]) if copied else 0
+            done.append(TableExport(f"{VIEWS_FOLDER}/{view}", rows, 1, False))
+            manifest["views"][view] = {"columns": cols, "rows": rows}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         old = target.with_name(f".{target.name}.{os.getpid()}.old")
         if target.exists():

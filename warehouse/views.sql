@@ -156,3 +156,198 @@ LEFT JOIN fp ON fp.name = f.name
 LEFT JOIN posting_engagement e ON e.posting_id = fp.posting_id
 LEFT JOIN posting_categories c ON c.posting_id = fp.posting_id
 GROUP BY f.name, f.source, f.kind;
+
+-- ## Documentation in the database (issue 14)
+-- Every view and every column carries a COMMENT, so `duckdb_views()` / `duckdb_columns()`
+-- (and DESCRIBE in any client) say what they hold. A view added above needs its comments here;
+-- tests/test_views_documented.py fails until it has them.
+
+COMMENT ON VIEW feed_health IS 'One row per configured feed: its health and how many postings it has brought.';
+COMMENT ON COLUMN feed_health.name IS 'Stable short name of the feed (feeds.toml).';
+COMMENT ON COLUMN feed_health.source IS 'The site the feed belongs to, e.g. weworkremotely.';
+COMMENT ON COLUMN feed_health.url IS 'The feed URL that is polled.';
+COMMENT ON COLUMN feed_health.kind IS 'Feed format: rss | atom | upwork-rss (footer-bearing).';
+COMMENT ON COLUMN feed_health.enabled IS 'False when the feed is switched off in the feed list.';
+COMMENT ON COLUMN feed_health.health IS 'new | ok | failing | gone | disabled.';
+COMMENT ON COLUMN feed_health.consecutive_failures IS 'Failed polls in a row since the last success.';
+COMMENT ON COLUMN feed_health.last_success_at IS 'Last successful poll (UTC).';
+COMMENT ON COLUMN feed_health.last_error_at IS 'Last failed poll (UTC).';
+COMMENT ON COLUMN feed_health.last_error IS 'The last error, e.g. ConnectError or HTTP 503 (feed text: treat as untrusted).';
+COMMENT ON COLUMN feed_health.next_poll_at IS 'Earliest time the feed is polled again (UTC), from its rate limit and backoff.';
+COMMENT ON COLUMN feed_health.postings_so_far IS 'Deduplicated postings this feed has contributed (a posting in two feeds counts for both).';
+
+COMMENT ON VIEW postings_dated IS 'Every deduplicated posting with the UTC date analytics count it on; no category (see postings_enriched).';
+COMMENT ON COLUMN postings_dated.posting_id IS 'Stable posting id (the key of every tag table).';
+COMMENT ON COLUMN postings_dated.dedupe_key IS 'What makes two entries one posting: url:<canonical url> or guid:<source>:<guid>.';
+COMMENT ON COLUMN postings_dated.source IS 'The site the posting came from, e.g. upwork; simulated postings say so here too.';
+COMMENT ON COLUMN postings_dated.canonical_url IS 'The posting URL with tracking parameters removed.';
+COMMENT ON COLUMN postings_dated.title IS 'Posting title as the feed gave it (untrusted text).';
+COMMENT ON COLUMN postings_dated.description IS 'Plain-text description, footer lines kept (untrusted text).';
+COMMENT ON COLUMN postings_dated.platform_category IS 'The platform''s own category label (Upwork footer Category), when given.';
+COMMENT ON COLUMN postings_dated.posted_at IS 'The posting''s own date when the feed gave one (UTC).';
+COMMENT ON COLUMN postings_dated.first_seen IS 'When a poll or import first stored the posting (UTC).';
+COMMENT ON COLUMN postings_dated.last_seen IS 'When a poll last saw the posting (UTC).';
+COMMENT ON COLUMN postings_dated.times_seen IS 'How many polls saw the posting (re-polls are counted, not stored again).';
+COMMENT ON COLUMN postings_dated.feeds IS 'Names of the feeds the posting appeared in.';
+COMMENT ON COLUMN postings_dated.content_hash IS 'Hash of the latest stored version of the entry.';
+COMMENT ON COLUMN postings_dated.first_run_id IS 'collection_runs.run_id that first stored the posting.';
+COMMENT ON COLUMN postings_dated.last_run_id IS 'collection_runs.run_id that last saw the posting.';
+COMMENT ON COLUMN postings_dated.is_simulated IS 'True for synthetic postings written by jobtrends simulate: filter them out of real analysis.';
+COMMENT ON COLUMN postings_dated.posted_date IS 'UTC calendar date the posting is counted on: posted_at, else first_seen.';
+
+COMMENT ON VIEW postings_enriched IS 'One row per posting with its category, pay and AI skills (the enrich step''s tags).';
+COMMENT ON COLUMN postings_enriched.posting_id IS 'Stable posting id.';
+COMMENT ON COLUMN postings_enriched.source IS 'The site the posting came from.';
+COMMENT ON COLUMN postings_enriched.title IS 'Posting title (untrusted text).';
+COMMENT ON COLUMN postings_enriched.posted_at IS 'The posting''s own date when given (UTC).';
+COMMENT ON COLUMN postings_enriched.first_seen IS 'When the posting was first stored (UTC).';
+COMMENT ON COLUMN postings_enriched.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
+COMMENT ON COLUMN postings_enriched.category IS 'One of the taxonomy''s categories or Other; NULL until enrich has run.';
+COMMENT ON COLUMN postings_enriched.subcategory IS 'The platform''s sub-category when known.';
+COMMENT ON COLUMN postings_enriched.category_method IS 'How the category was found: platform_label | rules | model.';
+COMMENT ON COLUMN postings_enriched.pay_kind IS 'hourly | budget | salary | none.';
+COMMENT ON COLUMN postings_enriched.currency IS 'ISO 4217 currency of the original pay text.';
+COMMENT ON COLUMN postings_enriched.amount_low IS 'Lower pay amount in the original currency.';
+COMMENT ON COLUMN postings_enriched.amount_high IS 'Upper pay amount in the original currency.';
+COMMENT ON COLUMN postings_enriched.period IS 'hour | year | month | week | day | fixed.';
+COMMENT ON COLUMN postings_enriched.usd_hourly_mid IS 'Midpoint hourly pay in USD, only for hourly (or period-convertible) pay; never from a fixed budget.';
+COMMENT ON COLUMN postings_enriched.usd_budget IS 'Fixed budget in USD; never turned into an hourly rate.';
+COMMENT ON COLUMN postings_enriched.pay_flag IS 'NULL when the pay is plausible; else why not, e.g. zero, negative, implausible_high.';
+COMMENT ON COLUMN postings_enriched.pay_rule IS 'Which extraction rule produced the pay, e.g. upwork_footer_hourly_range.';
+COMMENT ON COLUMN postings_enriched.ai_skills IS 'AI-skill slugs found in the posting (empty list when none).';
+COMMENT ON COLUMN postings_enriched.rules_version IS 'Version of the tagging rules that wrote the category.';
+
+COMMENT ON VIEW simulation_truth IS 'What each jobtrends simulate run planted: the answers analytics must recover.';
+COMMENT ON COLUMN simulation_truth.sim_run_id IS 'collection_runs.run_id of the simulate run.';
+COMMENT ON COLUMN simulation_truth.seed IS 'Random seed of the run (the same seed writes the same postings).';
+COMMENT ON COLUMN simulation_truth.kind IS 'category | ai_skill.';
+COMMENT ON COLUMN simulation_truth.subject IS 'Category name or AI-skill slug the effect was planted on.';
+COMMENT ON COLUMN simulation_truth.volume_pct IS 'Planted change in daily posting volume, percent.';
+COMMENT ON COLUMN simulation_truth.pay_pct IS 'Planted change in hourly pay, percent (NULL: none).';
+COMMENT ON COLUMN simulation_truth.start_date IS 'Date the effect starts ramping in.';
+COMMENT ON COLUMN simulation_truth.ramp_days IS 'Days over which the effect ramps in linearly to its full size.';
+COMMENT ON COLUMN simulation_truth.started_at IS 'When the simulate run started (UTC).';
+COMMENT ON COLUMN simulation_truth.postings IS 'Postings the run wrote.';
+
+COMMENT ON VIEW daily_counts IS 'Deduplicated real postings per UTC posting date and subject; the as-of day may still be collecting.';
+COMMENT ON COLUMN daily_counts.date IS 'UTC posting date.';
+COMMENT ON COLUMN daily_counts.kind IS 'all | category | ai_skill.';
+COMMENT ON COLUMN daily_counts.subject IS 'Category name, AI-skill slug, or all.';
+COMMENT ON COLUMN daily_counts.n IS 'Postings that day (a posting with two AI skills counts once for each).';
+COMMENT ON COLUMN daily_counts.share IS 'n / all postings that day (a fraction, 0..1).';
+
+COMMENT ON VIEW moving_averages IS 'Trailing means over window_days complete days (84 by default), only where the whole window exists.';
+COMMENT ON COLUMN moving_averages.date IS 'Last day of the trailing window (UTC).';
+COMMENT ON COLUMN moving_averages.kind IS 'all | category | ai_skill.';
+COMMENT ON COLUMN moving_averages.subject IS 'Category name, AI-skill slug, or all.';
+COMMENT ON COLUMN moving_averages.window_days IS 'Window length in days (84 = 12 weeks, the study''s).';
+COMMENT ON COLUMN moving_averages.ma_n IS 'Mean postings per day over the window.';
+COMMENT ON COLUMN moving_averages.ma_share IS 'Mean share of all postings over the window (a fraction).';
+COMMENT ON COLUMN moving_averages.seasonally_adjusted IS 'True when a weekly STL seasonal component was removed first (analyze --seasonal).';
+
+COMMENT ON VIEW event_deltas IS 'Before/after change per event, analysis date, subject and method, with 95% intervals and counts.';
+COMMENT ON COLUMN event_deltas.event_date IS 'The event, e.g. 2022-11-30 (ChatGPT release).';
+COMMENT ON COLUMN event_deltas.as_of IS 'Analysis date: days before it are complete.';
+COMMENT ON COLUMN event_deltas.kind IS 'category | ai_skill.';
+COMMENT ON COLUMN event_deltas.subject IS 'Category name or AI-skill slug.';
+COMMENT ON COLUMN event_deltas.method IS 'ma_endpoints (the study''s, no interval) | window | share | did | did_external | its | its_placebo.';
+COMMENT ON COLUMN event_deltas.estimate_pct IS 'Change in percent; NULL when not meaningful (see note).';
+COMMENT ON COLUMN event_deltas.ci_low_pct IS 'Lower end of the 95% interval, percent (NULL for ma_endpoints).';
+COMMENT ON COLUMN event_deltas.ci_high_pct IS 'Upper end of the 95% interval, percent.';
+COMMENT ON COLUMN event_deltas.n_before IS 'Postings in the before window.';
+COMMENT ON COLUMN event_deltas.n_after IS 'Postings in the after window.';
+COMMENT ON COLUMN event_deltas.before_start IS 'First day of the before window.';
+COMMENT ON COLUMN event_deltas.before_end IS 'Last day of the before window.';
+COMMENT ON COLUMN event_deltas.after_start IS 'First day of the after window.';
+COMMENT ON COLUMN event_deltas.after_end IS 'Last day of the after window.';
+COMMENT ON COLUMN event_deltas.meaningful IS 'False when the before-window base is under the floor ([analytics] base_floor): no percentage.';
+COMMENT ON COLUMN event_deltas.descriptive IS 'True for a statistic that describes, with no interval and no controls (ma_endpoints).';
+COMMENT ON COLUMN event_deltas.note IS 'Controls used (did), why not meaningful, or other caveats.';
+COMMENT ON COLUMN event_deltas.computed_at IS 'When analyze wrote the row (UTC).';
+COMMENT ON COLUMN event_deltas.p_value IS 'Two-sided p-value of the estimate (NULL where there is no interval).';
+COMMENT ON COLUMN event_deltas.q_value IS 'Benjamini-Hochberg q-value across the subjects of one (event_date, as_of, method); significant means q_value < 0.05.';
+
+COMMENT ON VIEW event_study IS 'Monthly (30-day) DiD coefficients relative to the month before the event: flat pre-event months mean parallel pre-trends.';
+COMMENT ON COLUMN event_study.event_date IS 'The event.';
+COMMENT ON COLUMN event_study.as_of IS 'Analysis date.';
+COMMENT ON COLUMN event_study.kind IS 'category | ai_skill.';
+COMMENT ON COLUMN event_study.subject IS 'Category name or AI-skill slug.';
+COMMENT ON COLUMN event_study.month IS '30-day period relative to the event; -1 is the reference (0 by construction).';
+COMMENT ON COLUMN event_study.estimate_pct IS 'Coefficient in percent against the controls.';
+COMMENT ON COLUMN event_study.ci_low_pct IS 'Lower end of the 95% Newey-West interval, percent.';
+COMMENT ON COLUMN event_study.ci_high_pct IS 'Upper end of the 95% Newey-West interval, percent.';
+COMMENT ON COLUMN event_study.days IS 'Days with data in the period.';
+COMMENT ON COLUMN event_study.controls IS 'The control categories the coefficients are relative to.';
+
+COMMENT ON VIEW pay_deltas IS 'Median USD/hour per category before and after an event, with a 95% bootstrap interval of the change.';
+COMMENT ON COLUMN pay_deltas.event_date IS 'The event.';
+COMMENT ON COLUMN pay_deltas.as_of IS 'Analysis date.';
+COMMENT ON COLUMN pay_deltas.category IS 'Category name.';
+COMMENT ON COLUMN pay_deltas.method IS 'median (plain) | median_mix_fixed (before-window mix of sub-categories held fixed).';
+COMMENT ON COLUMN pay_deltas.median_before IS 'Median hourly pay before the event, USD.';
+COMMENT ON COLUMN pay_deltas.median_after IS 'Median hourly pay after the event, USD.';
+COMMENT ON COLUMN pay_deltas.change_pct IS 'Change of the median, percent.';
+COMMENT ON COLUMN pay_deltas.ci_low_pct IS 'Lower end of the 95% bootstrap interval, percent.';
+COMMENT ON COLUMN pay_deltas.ci_high_pct IS 'Upper end of the 95% bootstrap interval, percent.';
+COMMENT ON COLUMN pay_deltas.n_before IS 'Postings with an hourly rate in the before window.';
+COMMENT ON COLUMN pay_deltas.n_after IS 'Postings with an hourly rate in the after window.';
+COMMENT ON COLUMN pay_deltas.note IS 'Caveats, e.g. why not meaningful.';
+COMMENT ON COLUMN pay_deltas.computed_at IS 'When analyze wrote the row (UTC).';
+
+COMMENT ON VIEW ai_skill_trends IS 'Per AI skill and day: postings, share, and their 84-day trailing moving averages.';
+COMMENT ON COLUMN ai_skill_trends.date IS 'UTC posting date.';
+COMMENT ON COLUMN ai_skill_trends.skill IS 'AI-skill slug, e.g. chatbot_development.';
+COMMENT ON COLUMN ai_skill_trends.n IS 'Postings that day with the skill.';
+COMMENT ON COLUMN ai_skill_trends.share IS 'n / all postings that day (a fraction).';
+COMMENT ON COLUMN ai_skill_trends.ma_n IS '84-day trailing mean of n (NULL until 84 complete days exist).';
+COMMENT ON COLUMN ai_skill_trends.ma_share IS '84-day trailing mean of share.';
+
+COMMENT ON VIEW postings_engagement IS 'One row per posting: how it engages its worker, whether it is a seeker, and how its category was decided.';
+COMMENT ON COLUMN postings_engagement.posting_id IS 'Stable posting id.';
+COMMENT ON COLUMN postings_engagement.source IS 'The site the posting came from.';
+COMMENT ON COLUMN postings_engagement.title IS 'Plain-text title (tags stripped; show as text, never HTML).';
+COMMENT ON COLUMN postings_engagement.description IS 'Plain-text description (tags stripped; the verbatim HTML is in raw_entries).';
+COMMENT ON COLUMN postings_engagement.site_labels IS 'The site''s own category label(s) (postings.platform_category).';
+COMMENT ON COLUMN postings_engagement.posted_at IS 'The posting''s own date when given (UTC).';
+COMMENT ON COLUMN postings_engagement.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
+COMMENT ON COLUMN postings_engagement.engagement IS 'freelance | contract | part_time | full_time | internship | unknown; NULL until enriched.';
+COMMENT ON COLUMN postings_engagement.engagement_rule IS 'What decided the engagement: source (the site''s job-type field) | platform | text | none.';
+COMMENT ON COLUMN postings_engagement.is_seeker IS 'True for a person offering work (not a job); such postings are left out of demand counts.';
+COMMENT ON COLUMN postings_engagement.category IS 'One of the taxonomy''s categories or Other; NULL until enriched.';
+COMMENT ON COLUMN postings_engagement.category_method IS 'How the category was decided: platform | site | rules | model.';
+
+COMMENT ON VIEW postings_demand IS 'postings_dated without seekers, with the engagement: what every demand count is computed from.';
+COMMENT ON COLUMN postings_demand.posting_id IS 'Stable posting id.';
+COMMENT ON COLUMN postings_demand.dedupe_key IS 'What makes two entries one posting: url:<canonical url> or guid:<source>:<guid>.';
+COMMENT ON COLUMN postings_demand.source IS 'The site the posting came from.';
+COMMENT ON COLUMN postings_demand.canonical_url IS 'The posting URL with tracking parameters removed.';
+COMMENT ON COLUMN postings_demand.title IS 'Posting title (untrusted text).';
+COMMENT ON COLUMN postings_demand.description IS 'Plain-text description (untrusted text).';
+COMMENT ON COLUMN postings_demand.platform_category IS 'The platform''s own category label, when given.';
+COMMENT ON COLUMN postings_demand.posted_at IS 'The posting''s own date when given (UTC).';
+COMMENT ON COLUMN postings_demand.first_seen IS 'When the posting was first stored (UTC).';
+COMMENT ON COLUMN postings_demand.last_seen IS 'When a poll last saw the posting (UTC).';
+COMMENT ON COLUMN postings_demand.times_seen IS 'How many polls saw the posting.';
+COMMENT ON COLUMN postings_demand.feeds IS 'Names of the feeds the posting appeared in.';
+COMMENT ON COLUMN postings_demand.content_hash IS 'Hash of the latest stored version of the entry.';
+COMMENT ON COLUMN postings_demand.first_run_id IS 'collection_runs.run_id that first stored the posting.';
+COMMENT ON COLUMN postings_demand.last_run_id IS 'collection_runs.run_id that last saw the posting.';
+COMMENT ON COLUMN postings_demand.is_simulated IS 'True for synthetic postings (jobtrends simulate).';
+COMMENT ON COLUMN postings_demand.posted_date IS 'UTC calendar date the posting is counted on.';
+COMMENT ON COLUMN postings_demand.engagement IS 'freelance | contract | part_time | full_time | internship | unknown; NULL until enriched.';
+
+COMMENT ON VIEW feed_sources IS 'Per feed: its postings, their engagement mix, the share categorised by the site''s own label, seekers and the latest parse warning.';
+COMMENT ON COLUMN feed_sources.name IS 'Feed name.';
+COMMENT ON COLUMN feed_sources.source IS 'The site the feed belongs to.';
+COMMENT ON COLUMN feed_sources.kind IS 'Feed format.';
+COMMENT ON COLUMN feed_sources.postings IS 'Postings the feed contributed.';
+COMMENT ON COLUMN feed_sources.freelance IS 'Of them, engagement freelance.';
+COMMENT ON COLUMN feed_sources.contract IS 'Of them, engagement contract.';
+COMMENT ON COLUMN feed_sources.part_time IS 'Of them, engagement part_time.';
+COMMENT ON COLUMN feed_sources.full_time IS 'Of them, engagement full_time.';
+COMMENT ON COLUMN feed_sources.internship IS 'Of them, engagement internship.';
+COMMENT ON COLUMN feed_sources.unknown IS 'Of them, engagement unknown.';
+COMMENT ON COLUMN feed_sources.untagged IS 'Of them, not enriched yet.';
+COMMENT ON COLUMN feed_sources.site_label_share IS 'Share (0..1) whose category came from the site''s own label.';
+COMMENT ON COLUMN feed_sources.seekers IS 'Of them, people offering work rather than jobs.';
+COMMENT ON COLUMN feed_sources.last_warning IS 'The latest parse warning (parsed with a complaint, nothing lost).';

@@ -346,12 +346,17 @@ def _tag_chunks(chunks: Iterator[list[Row]], workers: int) -> Iterator[tuple[lis
 
 
 def enrich_postings(
-    conn: duckdb.DuckDBPyConnection, *, now: datetime, retag_all: bool = False, workers: int = 1
+    conn: duckdb.DuckDBPyConnection,
+    *,
+    now: datetime,
+    retag_all: bool = False,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
 ) -> EnrichSummary:
     """Tag postings with no derived rows yet (or, with retag_all, all but simulated ones).
 
     `now` stamps tagged_at and the enrichment_runs row; `workers` > 1 tags chunks in a pool of
-    processes while the main process writes.
+    processes while the main process writes. `on_progress(postings_done)` after each chunk.
     """
     version = compute_rules_version()
     mode = "all" if retag_all else "new"
@@ -370,6 +375,8 @@ def enrich_postings(
         pay_kinds.update(p.pay_kind for p in tags.pay)
         flagged += sum(1 for p in tags.pay if p.flag)
         errors += len(tags.errors)
+        if on_progress:
+            on_progress(total)
     conn.execute(
         "INSERT INTO enrichment_runs (rules_version, started_at, finished_at, mode, postings)"
         " VALUES (?, ?, ?, ?, ?)",

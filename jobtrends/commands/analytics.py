@@ -12,6 +12,7 @@ import click
 
 from analytics.trends.events import CHATGPT_LAUNCH
 from jobtrends.app import AppContext, db_option
+from jobtrends.commands.tables import echo_table, table_format_options
 from jobtrends.config import build_delta_settings
 
 # analytics.trends.deltas.METHODS, spelt here so that --help does not import pandas
@@ -45,7 +46,13 @@ def analyze(
     settings = build_delta_settings(app.analytics)
     day = as_of.date() if as_of else _today()
     events = [date.fromisoformat(e) for e in app.analytics.events]
-    with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
+    from jobtrends.commands.progress import progress_bar
+
+    # no steps to count from outside analyze_warehouse: the bar shows the elapsed time
+    with (
+        open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn,
+        progress_bar(f"analyze{' --full' * full}"),
+    ):
         summary = analyze_warehouse(
             conn,
             as_of=day,
@@ -97,11 +104,11 @@ def _clean(value: Any) -> Any:
     default=None,
     help="Which analysis (default: the latest for this event).",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects.")
+@table_format_options
 @db_option
 @click.pass_obj
 def deltas(
-    app: AppContext, event: datetime, method: str | None, as_of: datetime | None, as_json: bool
+    app: AppContext, event: datetime, method: str | None, as_of: datetime | None, fmt: str
 ) -> None:
     """Print the before/after delta table from the last `jobtrends analyze`."""
     from analytics.trends.results import read_event_deltas
@@ -111,8 +118,8 @@ def deltas(
     with open_warehouse(freshest_readable(app.core.db), read_only=True) as conn:
         frame = read_event_deltas(conn, event.date(), method, as_of.date() if as_of else None)
     rows = [{str(k): _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
-    if as_json:
-        click.echo(json.dumps(rows, indent=1))
+    if fmt != "table":
+        echo_table(frame, fmt)
         return
     if not rows:
         click.echo(f"no deltas for event {event.date()}: run `jobtrends analyze` first")
@@ -137,9 +144,10 @@ def deltas(
     help="Which delta method to correlate.",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option("--csv", "as_csv", is_flag=True, help="The rows as CSV with a header row.")
 @db_option
 @click.pass_obj
-def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> None:
+def exposure(app: AppContext, event: datetime, method: str, as_json: bool, as_csv: bool) -> None:
     """Each category's generative-AI exposure (Tomlinson et al. 2025, via 2018 SOC) beside its
     measured effect, and their Spearman rank correlation across categories."""
     from analytics.trends.exposure import compute_exposure_correlation, read_exposure
@@ -164,6 +172,11 @@ def exposure(app: AppContext, event: datetime, method: str, as_json: bool) -> No
     ]
     if as_json:
         click.echo(json.dumps({"method": method, "spearman_rho": rho, "n": used, "rows": rows}))
+        return
+    if as_csv:
+        import pandas as pd
+
+        echo_table(pd.DataFrame(rows), "csv")
         return
     click.echo(f"{'category':30} {'SOC':8} {'exposure':>8} {method + ' %':>10}")
     for row in sorted(rows, key=lambda r: -(r["exposure_score"] or 0)):

@@ -9,6 +9,7 @@ import click
 
 from jobtrends.app import AppContext, db_option
 from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_collect
+from jobtrends.commands.tables import echo_table, table_format_options
 
 
 def feed_specs(app: AppContext, feeds: Path | None) -> list:
@@ -93,8 +94,9 @@ FEEDS_LOCK_WAIT_SECONDS = 5.0  # then the (older) snapshot: a status command sho
 
 @click.command(name="feeds")
 @db_option
+@table_format_options
 @click.pass_obj
-def feeds_command(app: AppContext) -> None:
+def feeds_command(app: AppContext, fmt: str) -> None:
     """Feed health: state, failures, last success, last error, next poll, postings so far,
     their engagement mix, the share categorised by the site's own label (site_labelled) and
     the latest parse warning (parsed, nothing lost).
@@ -131,6 +133,20 @@ def feeds_command(app: AppContext) -> None:
         sources = read_feed_sources(conn)
     finally:
         conn.close()
+    if fmt != "table":
+        import pandas as pd
+
+        frame = pd.DataFrame(rows)
+        for column, render in (
+            ("engagement", render_engagement_mix),
+            ("site_labelled", render_site_share),
+        ):
+            frame[column] = [render(sources.get(str(n), {})) for n in frame.get("name", [])]
+        frame["warning"] = [
+            sources.get(str(n), {}).get("last_warning") for n in frame.get("name", [])
+        ]
+        echo_table(frame, fmt)
+        return
     header = ("feed", "health", "fails", "last_success", "next_poll", "postings", "engagement",
               "site_labelled", "last_error", "warning")  # fmt: skip
     table = [header] + [

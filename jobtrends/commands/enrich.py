@@ -21,11 +21,23 @@ PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
 def enrich(app: AppContext, retag_all: bool, workers: int) -> None:
     """Tag category, AI skills and pay for postings not tagged yet (--all: re-tag everything)."""
     from analytics.tagging.enrich import enrich_postings
+    from jobtrends.commands.progress import make_count_callback, progress_bar
     from warehouse.db import open_warehouse
 
     started = datetime.now(UTC)
     with open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn:
-        summary = enrich_postings(conn, now=started, retag_all=retag_all, workers=workers)
+        total = None
+        if retag_all:  # the bar's total: every real posting is re-tagged
+            row = conn.execute("SELECT count(*) FROM postings WHERE NOT is_simulated").fetchone()
+            total = int(row[0]) if row else None
+        with progress_bar("enrich", total, "postings") as bar:
+            summary = enrich_postings(
+                conn,
+                now=started,
+                retag_all=retag_all,
+                workers=workers,
+                on_progress=make_count_callback(bar),
+            )
     seconds = (datetime.now(UTC) - started).total_seconds()
     click.echo(
         f"enriched {summary.postings} posting(s) [{summary.mode}] with rules "

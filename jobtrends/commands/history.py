@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,17 +14,6 @@ from jobtrends.app import AppContext, db_option
 FORMAT_CHOICE = click.Choice(
     ["rss", "json", "jsonl", "csv", "parquet", "upwork-labeled-csv"], case_sensitive=False
 )
-
-
-PROGRESS_WIDTH = 30  # characters of the bar
-
-
-def render_progress(name: str, rows: int, done: int, total: int) -> str:
-    """ "jobs.csv [###########-------------------]  37% 12,345 rows" (bytes done of total)."""
-    fraction = min(done / total, 1.0) if total else 1.0
-    filled = int(fraction * PROGRESS_WIDTH)
-    bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
-    return f"{name} [{bar}] {fraction:4.0%} {rows:,} rows"
 
 
 @click.command("import")
@@ -78,7 +68,8 @@ def import_(
         columns = parse_mapping(mapping)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    tty = sys.stderr.isatty()
+    from jobtrends.commands.progress import progress_bar
+
     usable = rejected = stored = rows = 0
     failed_files = 0
     now = datetime.now(UTC)
@@ -87,35 +78,31 @@ def import_(
         recorded_run(conn, "import", now, clock=lambda: datetime.now(UTC)) as run,
     ):
         for path in paths:
-            size = path.stat().st_size
-
-            def progress(n: int, done: int, path: Path = path, size: int = size) -> None:
-                if tty:
-                    click.echo("\r" + render_progress(path.name, n, done, size), nl=False, err=True)
-
             try:
-                s = import_file(
-                    conn,
-                    run.run_id,
-                    path,
-                    fmt.lower() if fmt else None,
-                    now=now,
-                    source=source,
-                    mapping=columns,
-                    on_progress=progress,
-                    encoding=encoding,
-                )
+                with progress_bar(path.name, path.stat().st_size, "B", unit_scale=True) as bar:
+
+                    def progress(n: int, done: int, bar: Any = bar) -> None:
+                        bar.set_postfix_str(f"{n:,} rows", refresh=False)
+                        bar.update(max(0, done - bar.n))
+
+                    s = import_file(
+                        conn,
+                        run.run_id,
+                        path,
+                        fmt.lower() if fmt else None,
+                        now=now,
+                        source=source,
+                        mapping=columns,
+                        on_progress=progress,
+                        encoding=encoding,
+                    )
             except ImportFormatError as exc:
-                if tty:
-                    click.echo("", err=True)
                 click.echo(f"error: {exc}", err=True)
                 failed_files += 1
                 if exc.partial is None:
                     continue
                 s = exc.partial
                 click.echo(f"{path}: kept the {s.rows_read:,} rows read before that", err=True)
-            if tty:
-                click.echo("", err=True)
             reasons = "; ".join(f"{v} x {k}" for k, v in sorted(s.reject_reasons.items()))
             click.echo(
                 f"{path} [{s.format}]: rows read {s.rows_read:,}, stored {s.stored:,}, "
@@ -220,18 +207,13 @@ def simulate(
     effects, and the planted ground truth into simulation_effects. Reproducible by --seed."""
     from analytics.simulation.plan import read_plan
     from analytics.simulation.postings import read_seed_run, save_simulation
+    from jobtrends.commands.progress import make_count_callback, progress_bar
     from warehouse.db import open_warehouse
     from warehouse.runs import recorded_run
 
     plan = read_plan(effects)
     target = postings if postings is not None else plan.postings
-    tty = sys.stderr.isatty()
-
-    def progress(n: int) -> None:
-        if tty:
-            click.echo(f"\rsimulated {n:,} of ~{target:,} postings", nl=False, err=True)
-
-    with open_warehouse(app.core.db) as conn:
+    with open_warehouse(app.core.db) as conn, progress_bar("simulate", target, "postings") as bar:
         earlier = read_seed_run(conn, seed)
         if earlier is not None:
             # same seed, same posting ids: they would collide with the stored ones
@@ -251,13 +233,11 @@ def simulate(
                 seed=seed,
                 now=now,
                 pretag=pretag,
-                on_progress=progress,
+                on_progress=make_count_callback(bar),
             )
             run.counts = {"entries_seen": result.postings, "postings_new": result.postings}
             run.note = f"seed {seed}"
         run_id = run.run_id
-    if tty:
-        click.echo("", err=True)
     click.echo(
         f"simulated {result.postings:,} postings {start.date()}..{end.date()} "
         f"(seed {seed}, run {run_id}) in {result.seconds:.1f} s: "
