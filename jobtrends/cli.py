@@ -108,11 +108,13 @@ def register_commands(group: click.Group) -> None:
     from jobtrends.commands import (  # issue 14
         analytics,
         bench,
+        bench_lake,
         bench_snapshot,
         collect,
         enrich,
         export,
         history,
+        lake,
         ops,
         query,
         report,
@@ -120,6 +122,7 @@ def register_commands(group: click.Group) -> None:
     )
 
     assert bench_snapshot.bench_snapshot  # `bench snapshot` hangs off the bench group
+    bench.bench.add_command(bench_lake.bench_lake)
 
     for command in (
         collect.collect,
@@ -139,6 +142,7 @@ def register_commands(group: click.Group) -> None:
         query.query,
         enrich.eval_group,
         bench.bench,
+        lake.lake,
     ):
         group.add_command(command)
 

@@ -54,3 +54,18 @@ def write_real_labelled_sample(directory: Path) -> Path:
     sample = pd.read_csv(LABELLED_REAL).sample(400, random_state=1)
     sample[LABELLED_COLUMNS].to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[object]:
+    """One local Spark (2 cores) for every Spark test; skipped where Java or pyspark is not."""
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.skip("Spark tests need Java 17+ on PATH (`java -version`)")
+    pytest.importorskip("pyspark", reason="Spark tests need pip install -e '.[spark]'")
+    from warehouse.lake_engine import start_spark
+
+    session = start_spark("local[2]", memory="1g")
+    yield session
+    session.stop()

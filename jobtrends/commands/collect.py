@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from jobtrends.app import AppContext, db_option
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_collect
 from jobtrends.commands.tables import echo_table, table_format_options
 
 
@@ -38,6 +39,8 @@ def feed_specs(app: AppContext, feeds: Path | None) -> list:
 )
 @click.option("--source", default=None, help="Site name for --from-file (default: from links).")
 @db_option
+@LAKE_OPTION
+@SHARD_OPTION
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def collect(
@@ -46,6 +49,8 @@ def collect(
     feeds: Path | None,
     from_files: tuple[Path, ...],
     source: str | None,
+    lake: Path | None,
+    shard: str | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
@@ -57,6 +62,10 @@ def collect(
     from jobtrends.service import utc_now
     from jobtrends.wiring import close_cycle, collect_once
 
+    if lake is not None or shard is not None:
+        if lake is None or not once:
+            raise click.UsageError("--lake DIR [--shard k/K] goes with --once (one lake cycle)")
+        return run_lake_collect(lake, shard, feed_specs(app, feeds))
     db_path = app.core.db
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)

@@ -11,6 +11,7 @@ import click
 
 from jobtrends.app import AppContext, db_option
 from jobtrends.commands.collect import feed_specs
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
 
 
 @click.command()
@@ -22,8 +23,16 @@ from jobtrends.commands.collect import feed_specs
 )
 @click.option("--interval", type=float, default=None, help="Minutes between cycles.")
 @db_option
+@LAKE_OPTION
+@SHARD_OPTION
 @click.pass_obj
-def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
+def serve(
+    app: AppContext,
+    feeds: Path | None,
+    interval: float | None,
+    lake: Path | None = None,
+    shard: str | None = None,
+) -> None:
     """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
     each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
     and at first start. SIGTERM/SIGINT stop it within a few seconds."""
@@ -37,6 +46,10 @@ def serve(app: AppContext, feeds: Path | None, interval: float | None) -> None:
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    if shard is not None and lake is None:
+        raise click.UsageError("--shard k/K goes with --lake DIR")
+    if lake is not None:
+        return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
     cli = Path(sys.argv[0])
     logging.getLogger("jobtrends.service").info(
         "other commands from another shell: %s --db %s health | feeds | deltas | report",

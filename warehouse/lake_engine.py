@@ -1,0 +1,169 @@
+"""The engines a lake job runs on: DuckDB (in process) and Apache Spark (local[N] here, a
+cluster URL in production). Both take the same SQL, written in DuckDB's dialect; Spark's is
+made from it by sqlglot, a maintained transpiler, not by string edits.
+
+An engine registers Parquet files as named tables, fetches a query's rows, and writes a
+query's result as Parquet files into a folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import pandas as pd
+
+ENGINES = ("duckdb", "spark")
+SPARK_MASTER = "local[2]"  # this machine's two cores; a cluster is "spark://host:7077"
+
+
+class EngineError(RuntimeError):
+    """An engine that cannot start (no pyspark, no Java) or a query it refused."""
+
+
+class Engine(Protocol):
+    name: str
+
+    def register(self, table: str, files: Sequence[str]) -> None: ...
+    def fetch(self, sql: str) -> pd.DataFrame: ...
+    def write(self, sql: str, folder: Path) -> None: ...
+    def close(self) -> None: ...
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _is_utc_timezone_call(node: Any) -> bool:
+    import sqlglot.expressions as exp
+
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "timezone":
+        zone = node.expressions[0] if node.expressions else None
+        return isinstance(zone, exp.Literal) and zone.this.upper() == "UTC"
+    if isinstance(node, exp.ConvertTimezone | exp.AtTimeZone):
+        zone = node.args.get("target_tz") or node.args.get("zone")
+        return isinstance(zone, exp.Literal) and zone.this.upper() == "UTC"
+    return False
+
+
+def _is_array(node: Any) -> bool:
+    import sqlglot.expressions as exp
+
+    return isinstance(node, exp.Array) or (
+        isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.ARRAY)
+    )
+
+
+def render_spark_sql(sql: str) -> str:
+    """`sql` (DuckDB dialect) in Spark SQL's. Two fixes on sqlglot's tree: DuckDB's
+    `timezone('UTC', ts)` (a UTC wall clock) is `ts` itself on a Spark session whose time
+    zone is UTC, as ours is; `len(list)` is `size(list)`."""
+    import sqlglot
+    import sqlglot.expressions as exp
+
+    def adapt(node: exp.Expression) -> exp.Expression:
+        if _is_utc_timezone_call(node):
+            args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
+            return args[-1].copy()
+        # DuckDB's len() of a list (`len(?::VARCHAR[])`) is Spark's size(), not length()
+        if isinstance(node, exp.Length) and _is_array(node.this):
+            return exp.ArraySize(this=node.this.copy())
+        return node
+
+    tree = sqlglot.parse_one(sql, read="duckdb").transform(adapt)
+    return tree.sql(dialect="spark")
+
+
+class DuckDBEngine:
+    """DuckDB in this process (an in-memory database unless a connection is given)."""
+
+    name = "duckdb"
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection | None = None, threads: int | None = None):
+        self.conn = conn or duckdb.connect()
+        if threads:
+            self.conn.execute(f"SET threads = {int(threads)}")
+        self.conn.execute("SET TimeZone = 'UTC'")
+
+    def register(self, table: str, files: Sequence[str]) -> None:
+        relation = self.conn.read_parquet(list(files), union_by_name=True, hive_partitioning=False)
+        self.conn.register(table, relation)
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        return self.conn.execute(sql).df()
+
+    def write(self, sql: str, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _sql_string(str(folder / "part-0.parquet"))
+        # `sql` is one of our constants, `target` a quoted path
+        self.conn.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def start_spark(master: str = SPARK_MASTER, memory: str = "2g") -> Any:
+    """A SparkSession on `master` with UTC time, micro-second Parquet timestamps (what
+    DuckDB and pyarrow read as TIMESTAMPTZ) and few shuffle partitions (small merges)."""
+    if shutil.which("java") is None:
+        raise EngineError("the Spark engine needs Java 17+ on PATH (`java -version`)")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise EngineError("the Spark engine needs pyspark: pip install -e '.[spark]'") from exc
+    session = (
+        SparkSession.builder.master(master)
+        .appName("jobtrends-lake")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", memory)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine:
+    """Spark SQL over the same Parquet files (a session from start_spark, or given)."""
+
+    name = "spark"
+
+    def __init__(self, session: Any | None = None, master: str = SPARK_MASTER):
+        self.session = session or start_spark(master)
+        self._own = session is None
+
+    def register(self, table: str, files: Sequence[str]) -> None:
+        self.session.read.parquet(*files).createOrReplaceTempView(table)
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        # through Arrow: pyspark's own toPandas warns about the pandas it finds
+        table = self.session.sql(render_spark_sql(sql)).toArrow()
+        return table.to_pandas()
+
+    def write(self, sql: str, folder: Path) -> None:
+        self.session.sql(render_spark_sql(sql)).write.mode("errorifexists").option(
+            "compression", "zstd"
+        ).parquet(str(folder))
+
+    def close(self) -> None:
+        if self._own:
+            self.session.stop()
+
+
+def open_engine(
+    name: str, *, spark_session: Any | None = None, spark_master: str = SPARK_MASTER
+) -> Engine:
+    """The engine called `name` ('duckdb' | 'spark')."""
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(spark_session, spark_master)
+    raise EngineError(f"unknown engine {name!r}; expected one of {ENGINES}")

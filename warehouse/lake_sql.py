@@ -1,0 +1,99 @@
+"""The lake merge's SQL, kept in one place and written once, in DuckDB's dialect; the Spark
+engine gets it through sqlglot (warehouse/lake_engine.py). Plain SELECT, JOIN, GROUP BY and
+window functions only, so that the translation has nothing engine-specific to guess.
+
+The merge is save_batch's dedupe (warehouse/postings.py) done set-wise over many runs at
+once: per posting, the newest version's text (the last run, the last position in it),
+every sighting counted in times_seen, the earliest first_seen and posted date, the latest
+last_seen, the union of feeds; then folded into the previous version's postings.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+# Tables a merged version holds, and the inputs the engine registers under these names.
+PREV_POSTINGS = "prev_postings"
+DELTA_RAW = "delta_raw"
+
+POSTINGS_SCHEMA = pa.schema(
+    [
+        ("posting_id", pa.int64()),
+        ("dedupe_key", pa.string()),
+        ("source", pa.string()),
+        ("canonical_url", pa.string()),
+        ("title", pa.string()),
+        ("description", pa.string()),
+        ("platform_category", pa.string()),
+        ("posted_at", pa.timestamp("us", tz="UTC")),
+        ("first_seen", pa.timestamp("us", tz="UTC")),
+        ("last_seen", pa.timestamp("us", tz="UTC")),
+        ("times_seen", pa.int64()),
+        ("feeds", pa.list_(pa.string())),
+        ("content_hash", pa.string()),
+        ("first_run_id", pa.int64()),
+        ("last_run_id", pa.int64()),
+        ("is_simulated", pa.bool_()),
+    ]
+)
+POSTING_COLUMNS = ", ".join(POSTINGS_SCHEMA.names)
+
+# The delta: one row per posting seen in the runs since the watermark.
+DELTA_SQL = """
+WITH ranked AS (
+    SELECT r.*, row_number() OVER (
+               PARTITION BY posting_id ORDER BY run_id DESC, seq DESC) AS newest
+    FROM delta_raw r
+), seen AS (
+    SELECT posting_id,
+           count(*) AS sightings,
+           min(seen_at) AS first_seen,
+           max(seen_at) AS last_seen,
+           min(coalesce(published_at, seen_at)) AS min_posted,
+           list_sort(list_distinct(list(feed_name))) AS feeds,
+           min(run_id) AS first_run_id,
+           max(run_id) AS last_run_id
+    FROM delta_raw
+    GROUP BY posting_id
+)
+SELECT s.*, r.dedupe_key, r.source, r.canonical_url, r.title, r.description,
+       r.platform_category, r.content_hash, r.is_simulated
+FROM seen s JOIN ranked r ON r.posting_id = s.posting_id AND r.newest = 1
+"""
+
+# The new version's postings: the previous ones, updated by the delta (the same rules as
+# save_batch's ON CONFLICT: identity columns from the first sighting, text from the newest).
+MERGE_POSTINGS_SQL = (
+    "WITH d AS ("
+    + DELTA_SQL
+    + ")"
+    + """
+SELECT
+    coalesce(p.posting_id, d.posting_id) AS posting_id,
+    CASE WHEN p.posting_id IS NULL THEN d.dedupe_key ELSE p.dedupe_key END AS dedupe_key,
+    CASE WHEN p.posting_id IS NULL THEN d.source ELSE p.source END AS source,
+    CASE WHEN p.posting_id IS NULL THEN d.canonical_url ELSE p.canonical_url END
+        AS canonical_url,
+    CASE WHEN d.posting_id IS NULL THEN p.title ELSE d.title END AS title,
+    CASE WHEN d.posting_id IS NULL THEN p.description ELSE d.description END AS description,
+    coalesce(d.platform_category, p.platform_category) AS platform_category,
+    least(p.posted_at, d.min_posted) AS posted_at,
+    least(p.first_seen, d.first_seen) AS first_seen,
+    greatest(p.last_seen, d.last_seen) AS last_seen,
+    CAST(coalesce(p.times_seen, 0) + coalesce(d.sightings, 0) AS BIGINT) AS times_seen,
+    CASE WHEN p.posting_id IS NULL THEN d.feeds
+         WHEN d.posting_id IS NULL THEN p.feeds
+         ELSE list_sort(list_distinct(list_concat(p.feeds, d.feeds))) END AS feeds,
+    CASE WHEN d.posting_id IS NULL THEN p.content_hash ELSE d.content_hash END AS content_hash,
+    least(p.first_run_id, d.first_run_id) AS first_run_id,
+    greatest(p.last_run_id, d.last_run_id) AS last_run_id,
+    CASE WHEN p.posting_id IS NULL THEN d.is_simulated ELSE p.is_simulated END AS is_simulated
+FROM prev_postings p FULL OUTER JOIN d ON p.posting_id = d.posting_id
+"""
+)
+
+# The postings the delta touched (to upsert into a warehouse copy, to re-tag).
+CHANGED_IDS_SQL = "SELECT DISTINCT posting_id FROM delta_raw"
+
+# How many rows share a posting_id in a version (must be none).
+DUPLICATES_SQL = "SELECT count(*) - count(DISTINCT posting_id) AS duplicates FROM postings"
