@@ -21,8 +21,9 @@ import duckdb
 import pyarrow as pa
 
 from collector.feeds import FeedSpec
-from collector.fetch import READ_TIMEOUT_S, fetch_feeds_iter
-from collector.parse_pool import compute_batch
+from collector.fetch import READ_TIMEOUT_S
+from collector.fetch_window import fetch_feeds
+from collector.page import parse_page
 from warehouse.db import open_warehouse, transaction
 from warehouse.feed_state import FetchOutcome, read_due_feeds, save_feed_specs, save_fetch_outcome
 from warehouse.lake import (
@@ -137,13 +138,12 @@ def run_lake_cycle(
                 now,
             )
         due = read_due_feeds(conn, now, [s.name for s in specs])
-        results = list(fetch_feeds_iter(due, now, timeout_s=timeout_s))
-        batch = compute_batch(results, now)
-        rows, unkeyed = build_batch(batch.entries)
+        pages = [parse_page(result) for result in fetch_feeds(due, now, timeout_s=timeout_s)]
+        rows, unkeyed = build_batch([entry for page in pages for entry in page.entries])
         run, run_id = render_run_name(now), compute_run_id(now, shard)
-        outcomes = [{**o.__dict__} for o in batch.outcomes]
+        outcomes = [{**page.outcome.__dict__} for page in pages]
         marker = None
-        if batch.outcomes:
+        if pages:
             marker = write_run(
                 lake,
                 writer,
@@ -166,19 +166,19 @@ def run_lake_cycle(
                         payload=e.description,
                         reason="entry has neither guid nor link, so it cannot be deduplicated",
                     )
-                for origin, stage, reason in batch.problems:
+                for problem in (problem for page in pages for problem in page.problems):
                     save_reject(
                         conn,
                         run_id=run_id,
                         at=now,
-                        stage=stage,
-                        origin=origin,
+                        stage=problem.stage,
+                        origin=problem.origin,
                         location=None,
-                        reason=reason,
+                        reason=problem.reason,
                     )
     feeds: dict[str, int] = {}
-    for o in batch.outcomes:
-        feeds[o.outcome] = feeds.get(o.outcome, 0) + 1
+    for page in pages:
+        feeds[page.outcome.outcome] = feeds.get(page.outcome.outcome, 0) + 1
     return LakeCycleSummary(
         writer,
         marker.run if marker else None,
