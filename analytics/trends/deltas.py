@@ -24,6 +24,7 @@ from analytics.trends.bootstrap import compute_window
 from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its, compute_its_placebos
+from analytics.trends.methods import METHODS
 from analytics.trends.series import MOVING_AVERAGE_DAYS
 from analytics.trends.significance import (
     compute_placebo_refusal,
@@ -52,10 +53,6 @@ ALL_OTHER_POSTINGS = "all other postings"
 # The first generative-AI launch: a placebo event whose after window reaches it measures it.
 FIRST_REAL_EVENT = CHATGPT_LAUNCH
 SIGNIFICANT_Q = 0.05  # "significant" = Benjamini-Hochberg q below this (one event and method)
-METHODS = (
-    "ma_endpoints", "window", "share", "share_adjusted", "did", "did_external", "its",
-    "its_placebo",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,10 @@ from typing import Any
 import click
 
 from analytics.trends.events import CHATGPT_LAUNCH
+from analytics.trends.methods import METHODS
 from jobtrends.app import AppContext, db_option
 from jobtrends.commands.tables import echo_table, table_format_options
 from jobtrends.config import build_delta_settings
-
-# analytics.trends.deltas.METHODS, spelt here so that --help does not import pandas
-DELTA_METHODS = ("ma_endpoints", "window", "share", "did", "did_external", "its", "its_placebo")
 
 
 def _today() -> date:
@@ -93,7 +91,7 @@ def _clean(value: Any) -> Any:
 @click.option(
     "--method",
     "method",
-    type=click.Choice(DELTA_METHODS),
+    type=click.Choice(METHODS),
     default=None,
     help="Only this method [default: all].",
 )
@@ -138,7 +136,7 @@ def deltas(
 )
 @click.option(
     "--method",
-    type=click.Choice(DELTA_METHODS),
+    type=click.Choice(METHODS),
     default="did",
     show_default=True,
     help="Which delta method to correlate.",
