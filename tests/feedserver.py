@@ -153,9 +153,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def feed_server() -> Iterator[str]:
-    """Serve ROUTES; yields the base URL 'http://127.0.0.1:PORT'."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve `handler` on a free loopback port in a thread; yields 'http://127.0.0.1:PORT'."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -164,6 +164,13 @@ def feed_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def feed_server() -> Iterator[str]:
+    """Serve ROUTES; yields the base URL 'http://127.0.0.1:PORT'."""
+    with serve(Handler) as base:
+        yield base
 
 
 def feeds_toml(base: str, names: list[str], minutes: float = 1) -> str:

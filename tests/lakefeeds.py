@@ -5,11 +5,12 @@ change their title), ETags with 304s, and a slow switch to kill a shard mid-fetc
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.feedserver import serve
 
 FEEDS = [f"jobs{i}" for i in range(6)]
 JOBS_PER_STAGE = 14
@@ -85,14 +86,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def lake_feed_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base:
+        yield base
 
 
 def render_feeds_toml(base: str) -> str:

@@ -4,12 +4,11 @@ its polls, a parse that lost nothing is a feed-health warning and not a reject."
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ from collector.cycle import CycleOptions, run_cycle
 from collector.entries import parse_feed_bytes
 from collector.feeds import parse_feed_list
 from tests.conftest import FIXTURES, T0
-from tests.feedserver import send
+from tests.feedserver import send, serve
 
 SOURCES = FIXTURES / "sources"
 BODIES: dict[str, tuple[bytes, str]] = {}
@@ -40,14 +39,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def _server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler) as base:
+        yield base
 
 
 def _toml(base: str, feeds: list[tuple[str, str, str]]) -> str:
