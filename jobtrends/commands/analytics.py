@@ -16,6 +16,15 @@ from jobtrends.app import AppContext, db_option
 from jobtrends.commands.tables import echo_table, table_format_options
 from jobtrends.config import build_delta_settings
 
+# the before/after event a command reads (deltas, exposure)
+event_option = click.option(
+    "--event",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=CHATGPT_LAUNCH.isoformat(),
+    show_default=True,
+    help="Event date.",
+)
+
 
 def _today() -> date:
     return datetime.now(UTC).date()
@@ -81,13 +90,7 @@ def _clean(value: Any) -> Any:
 
 
 @click.command()
-@click.option(
-    "--event",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=CHATGPT_LAUNCH.isoformat(),
-    show_default=True,
-    help="Event date.",
-)
+@event_option
 @click.option(
     "--method",
     "method",
@@ -127,13 +130,7 @@ def deltas(
 
 
 @click.command()
-@click.option(
-    "--event",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=CHATGPT_LAUNCH.isoformat(),
-    show_default=True,
-    help="Event date.",
-)
+@event_option
 @click.option(
     "--method",
     type=click.Choice(METHODS),
