@@ -73,11 +73,6 @@ class CoreConfig:
         """collector_memory_limit, None when empty (DuckDB's default)."""
         return self.collector_memory_limit.strip() or None
 
-    @property
-    def spool_dir(self) -> Path:
-        """Fetched-but-not-yet-stored batches wait here (survives lock waits and crashes)."""
-        return self.data_dir / "spool"
-
 
 @dataclasses.dataclass(frozen=True)
 class ServiceConfig:
