@@ -3,7 +3,8 @@ cluster URL in production). Both take the same SQL, written in DuckDB's dialect;
 made from it by sqlglot, a maintained transpiler, not by string edits.
 
 An engine registers Parquet files as named tables, fetches a query's rows, and writes a
-query's result as Parquet files into a folder.
+query's result as Parquet files into a folder (or into hive partition folders under it,
+`<column>=<value>/`, the partition column itself left out of the files).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Engine(Protocol):
 
     def register(self, table: str, files: Sequence[str]) -> None: ...
     def fetch(self, sql: str) -> pd.DataFrame: ...
-    def write(self, sql: str, folder: Path) -> None: ...
+    def write(self, sql: str, folder: Path, partition_by: str | None = None) -> None: ...
     def close(self) -> None: ...
 
 
@@ -95,11 +96,16 @@ class DuckDBEngine:
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.conn.execute(sql).df()
 
-    def write(self, sql: str, folder: Path) -> None:
+    def write(self, sql: str, folder: Path, partition_by: str | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        target = _sql_string(str(folder / "part-0.parquet"))
-        # `sql` is one of our constants, `target` a quoted path
-        self.conn.execute(f"COPY ({sql}) TO {target} (FORMAT parquet, COMPRESSION zstd)")
+        # `sql` is one of our constants, the target a quoted path, the column one of ours
+        if partition_by:
+            target = _sql_string(str(folder))
+            options = f"FORMAT parquet, COMPRESSION zstd, PARTITION_BY ({partition_by})"
+        else:
+            target = _sql_string(str(folder / "part-0.parquet"))
+            options = "FORMAT parquet, COMPRESSION zstd"
+        self.conn.execute(f"COPY ({sql}) TO {target} ({options})")
 
     def close(self) -> None:
         self.conn.close()
@@ -148,10 +154,11 @@ class SparkEngine:
         table = self.session.sql(render_spark_sql(sql)).toArrow()
         return table.to_pandas()
 
-    def write(self, sql: str, folder: Path) -> None:
-        self.session.sql(render_spark_sql(sql)).write.mode("errorifexists").option(
-            "compression", "zstd"
-        ).parquet(str(folder))
+    def write(self, sql: str, folder: Path, partition_by: str | None = None) -> None:
+        writer = self.session.sql(render_spark_sql(sql)).write.mode("errorifexists")
+        if partition_by:
+            writer = writer.partitionBy(partition_by)
+        writer.option("compression", "zstd").parquet(str(folder))
 
     def close(self) -> None:
         if self._own:

@@ -32,17 +32,19 @@ from warehouse.lake import (
     publish_version,
     read_current,
     read_run_markers,
-    read_table_files,
     version_dir,
 )
 from warehouse.lake_engine import Engine
 from warehouse.lake_sql import (
     CHANGED_IDS_SQL,
     DELTA_RAW,
-    MERGE_POSTINGS_SQL,
+    MERGE_PARTITIONS_SQL,
+    PARTITION_COLUMN,
     POSTING_COLUMNS,
     POSTINGS_SCHEMA,
+    PREV_INDEX,
     PREV_POSTINGS,
+    TOUCHED_MONTHS_SQL,
 )
 
 KEEP_VERSIONS = (
@@ -60,12 +62,15 @@ class MergeSummary:
     raw_rows: int
     postings: int
     seconds: float
+    rewritten: int = 0  # partitions of postings this version rewrote
+    partitions: int = 0  # partitions of postings in this version
 
     def render(self) -> str:
+        parts = f", {self.rewritten} of {self.partitions} partition(s) rewritten"
         return (
             f"version {self.version} ({self.engine}): {self.runs} new run(s), "
-            f"{self.raw_rows:,} raw rows -> {self.postings:,} postings "
-            f"in {self.seconds:.2f}s"
+            f"{self.raw_rows:,} raw rows -> {self.postings:,} postings"
+            f"{parts if self.runs else ''} in {self.seconds:.2f}s"
         )
 
 
@@ -81,17 +86,45 @@ def merge_lock(lake: Path) -> Iterator[None]:
         yield
 
 
-def _empty_postings(folder: Path) -> str:
+def _empty(folder: Path) -> str:
+    """An empty postings file (no previous version, or no previous rows touched)."""
     path = folder / "empty-postings.parquet"  # Spark skips names starting with _
     pq.write_table(POSTINGS_SCHEMA.empty_table(), path)
     return str(path)
+
+
+def read_partitions(lake: Path, version: int, table: str) -> dict[str, dict[str, Any]]:
+    """The hive partitions an engine wrote for `table` in `version`: month -> its files
+    (relative to the lake) and rows (from the Parquet footers)."""
+    parts: dict[str, dict[str, Any]] = {}
+    for rel in list_table_files(lake, version, table):
+        folder = Path(rel).parent.name
+        key, _, month = folder.partition("=")
+        if key != PARTITION_COLUMN:
+            raise LakeError(f"{lake / rel}: not in a {PARTITION_COLUMN}= partition")
+        part = parts.setdefault(month, {"files": [], "rows": 0})
+        part["files"].append(rel)
+        part["rows"] += pq.ParquetFile(lake / rel).metadata.num_rows
+    return parts
+
+
+def compute_touched(
+    engine: Engine, prev_parts: dict[str, dict[str, Any]]
+) -> tuple[set[str], list[str]]:
+    """The months the registered delta touches (DELTA_RAW against PREV_INDEX), and the
+    previous version's files of those months, to rewrite."""
+    months = {str(m) for m in engine.fetch(TOUCHED_MONTHS_SQL)["month"] if m is not None}
+    files = [f for m in sorted(months & set(prev_parts)) for f in prev_parts[m]["files"]]
+    return months, files
 
 
 def merge_lake(
     lake: Path, engine: Engine, now: datetime, *, after_merge: VersionStep | None = None
 ) -> MergeSummary:
     """Merge the runs committed since the watermark into a new published version (or say
-    that there was nothing new). `after_merge` may add tables (the tags) before publishing."""
+    that there was nothing new), rewriting only the partitions of `postings` that the new
+    runs touch; the others are carried over by name. `after_merge` may add tables (the
+    tags) before publishing."""
     start = time.monotonic()
     with merge_lock(lake):
         current = read_current(lake)
@@ -107,19 +140,34 @@ def merge_lake(
             shutil.rmtree(out)
         out.mkdir(parents=True)
         raw = [str(lake / f) for m in delta for f in m.files]
-        prev = read_table_files(lake, current, "postings") if current else [_empty_postings(out)]
         tables = dict(current["tables"]) if current else {}
+        # None: a version from before the partitioned merge, rewritten whole once
+        parts: dict[str, dict[str, Any]] | None = (
+            current.get("partitions", {}).get("postings") if current else {}
+        )
+        touched: list[str] = []
         if raw:
-            engine.register(PREV_POSTINGS, prev)
             engine.register(DELTA_RAW, raw)
-            engine.write(MERGE_POSTINGS_SQL, out / "postings")
+            prev_files = tables.get("postings", [])
+            months: set[str] = set()
+            if parts is None:
+                rewrite, parts = prev_files, {}
+            elif prev_files:
+                engine.register(PREV_INDEX, [str(lake / f) for f in prev_files])
+                months, rewrite = compute_touched(engine, parts)
+            else:
+                rewrite = []
+            engine.register(PREV_POSTINGS, [str(lake / f) for f in rewrite] or [_empty(out)])
+            engine.write(MERGE_PARTITIONS_SQL, out / "postings", partition_by=PARTITION_COLUMN)
             engine.write(CHANGED_IDS_SQL, out / "changed")
-            tables["postings"] = list_table_files(lake, version, "postings")
+            written = read_partitions(lake, version, "postings")
+            kept = {m: p for m, p in parts.items() if m not in months}
+            parts = dict(sorted({**kept, **written}.items()))
+            touched = sorted(set(written) | months)
+            tables["postings"] = [f for p in parts.values() for f in p["files"]]
             tables["changed"] = list_table_files(lake, version, "changed")
         else:  # runs that saw nothing new (all 304s): the same postings, a later watermark
-            tables.setdefault("postings", [str(Path(p).relative_to(lake)) for p in prev])
             tables["changed"] = []
-        postings = sum(pq.ParquetFile(lake / f).metadata.num_rows for f in tables["postings"])
         manifest: dict[str, Any] = {
             "version": version,
             "engine": engine.name,
@@ -127,15 +175,27 @@ def merge_lake(
             "watermark": compute_watermark(watermark, delta),
             "runs": len(delta),
             "raw_rows": sum(m.rows for m in delta),
-            "postings": postings,
+            "postings": (sum(int(p["rows"]) for p in parts.values()) if parts is not None else 0),
             "tables": tables,
+            "touched": touched,
         }
+        if parts is not None:
+            manifest["partitions"] = {"postings": parts}
+        elif current is not None:
+            manifest["postings"] = current["postings"]
         if after_merge is not None:
             manifest["tables"].update(after_merge(lake, out, manifest))
         publish_version(lake, manifest)
         prune_versions(lake, version)
     return MergeSummary(
-        version, engine.name, len(delta), manifest["raw_rows"], postings, time.monotonic() - start
+        version,
+        engine.name,
+        len(delta),
+        manifest["raw_rows"],
+        manifest["postings"],
+        time.monotonic() - start,
+        len(touched),
+        len(parts or {}),
     )
 
 
@@ -167,7 +227,10 @@ def save_lake_postings(
     if held == version:
         return 0
     tables = manifest["tables"]
-    conn.register("_lake_postings", conn.read_parquet([str(lake / f) for f in tables["postings"]]))
+    conn.register(
+        "_lake_postings",
+        conn.read_parquet([str(lake / f) for f in tables["postings"]], hive_partitioning=False),
+    )
     incremental = held is not None and held == version - 1
     if incremental and tables.get("changed"):
         conn.register(
@@ -211,7 +274,10 @@ def save_lake_changed_postings(
     tables = manifest["tables"]
     if not tables.get("changed"):
         return 0
-    conn.register("_lake_postings", conn.read_parquet([str(lake / f) for f in tables["postings"]]))
+    conn.register(
+        "_lake_postings",
+        conn.read_parquet([str(lake / f) for f in tables["postings"]], hive_partitioning=False),
+    )
     conn.register("_lake_changed", conn.read_parquet([str(lake / f) for f in tables["changed"]]))
     try:
         counted = conn.execute(INSERT_CHANGED_SQL).fetchall()

@@ -13,8 +13,15 @@ from __future__ import annotations
 import pyarrow as pa
 
 # Tables a merged version holds, and the inputs the engine registers under these names.
-PREV_POSTINGS = "prev_postings"
+PREV_POSTINGS = "prev_postings"  # the previous version's postings in the touched partitions
+PREV_INDEX = "prev_index"  # all of the previous version's postings (only two columns read)
 DELTA_RAW = "delta_raw"
+
+# `postings` is partitioned by the month of first_seen (hive folders first_seen_month=YYYY-MM):
+# feeds list recent jobs, so a delta re-sees postings of the last month or two and adds new
+# ones to the current month, and a merge rewrites only those partitions. (A hash bucket of
+# posting_id would spread any delta larger than the bucket count over every bucket.)
+PARTITION_COLUMN = "first_seen_month"
 
 POSTINGS_SCHEMA = pa.schema(
     [
@@ -90,6 +97,29 @@ SELECT
     CASE WHEN p.posting_id IS NULL THEN d.is_simulated ELSE p.is_simulated END AS is_simulated
 FROM prev_postings p FULL OUTER JOIN d ON p.posting_id = d.posting_id
 """
+)
+
+# The partitions (months) a delta touches: where its re-seen postings are now, and where each
+# of its postings will be (a run merged late can move a posting to an earlier month).
+TOUCHED_MONTHS_SQL = """
+WITH d AS (
+    SELECT posting_id, min(seen_at) AS first_seen FROM delta_raw GROUP BY posting_id
+), p AS (
+    SELECT posting_id, first_seen FROM prev_index
+    WHERE posting_id IN (SELECT posting_id FROM d)
+)
+SELECT strftime(p.first_seen, '%Y-%m') AS month FROM p
+UNION
+SELECT strftime(least(p.first_seen, d.first_seen), '%Y-%m') AS month
+FROM d LEFT JOIN p ON p.posting_id = d.posting_id
+"""
+
+# The touched partitions of the new version: MERGE_POSTINGS_SQL over the previous version's
+# touched partitions, with each row's partition.
+MERGE_PARTITIONS_SQL = (
+    f"SELECT m.*, strftime(m.first_seen, '%Y-%m') AS {PARTITION_COLUMN} FROM ("  # noqa: S608
+    + MERGE_POSTINGS_SQL
+    + ") m"
 )
 
 # The postings the delta touched (to upsert into a warehouse copy, to re-tag).
