@@ -14,9 +14,11 @@ import click
 @click.option(
     "--postings",
     type=click.IntRange(min=1000),
-    default=5_000_000,
+    multiple=True,
+    default=[5_000_000],
     show_default=True,
-    help="Postings to generate (each seen 1.5 times on average by 3 writers).",
+    help="Postings to generate (each seen 1.5 times on average by 3 writers); repeat it "
+    "for several sizes side by side in one run (--postings 5000000 --postings 20000000).",
 )
 @click.option("--spark/--no-spark", default=True, show_default=True, help="Also on Spark local[2].")
 @click.option(
@@ -25,7 +27,7 @@ import click
     default=None,
     help="Build the lake here and keep it (default: a temp folder, removed).",
 )
-def bench_lake(postings: int, spark: bool, keep: Path | None) -> None:
+def bench_lake(postings: tuple[int, ...], spark: bool, keep: Path | None) -> None:
     """Merge (from nothing, then one more run) and daily counts + 84-day MAs over N postings:
     DuckDB and Spark local[2] over the lake, and DuckDB over the single warehouse file."""
     from analytics.evaluation.bench_lake import run_lake_bench
