@@ -8,9 +8,14 @@ import hashlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
+from collector.lake_writer import compute_lake_rows
 from tests.feedserver import serve
+from warehouse.lake import compute_run_id, render_run_name, write_run
+from warehouse.postings import EntryRecord, build_batch
 
 FEEDS = [f"jobs{i}" for i in range(6)]
 JOBS_PER_STAGE = 14
@@ -96,3 +101,25 @@ def render_feeds_toml(base: str) -> str:
         f'source = "jobsite"\nmin_interval_minutes = 0\n\n'
         for n in FEEDS
     )
+
+
+def write_lake_run(
+    lake: Path, shard: int, seen_at: datetime, entries: list[EntryRecord], count: int = 2
+) -> int:
+    """Commit one run of shard k of `count` that saw `entries` at `seen_at`; its run id."""
+    writer, run, run_id = (
+        f"shard-{shard}-of-{count}",
+        render_run_name(seen_at),
+        compute_run_id(seen_at, shard),
+    )
+    rows, _ = build_batch(entries)
+    write_run(
+        lake,
+        writer,
+        run,
+        run_id,
+        seen_at,
+        compute_lake_rows(rows, seen_at, run, run_id, writer),
+        [],
+    )
+    return run_id

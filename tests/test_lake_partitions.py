@@ -12,21 +12,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from collector.lake_writer import compute_lake_rows
+from tests.lakefeeds import write_lake_run
 from warehouse.db import connect
-from warehouse.lake import (
-    compute_run_id,
-    publish_version,
-    read_current,
-    read_table_files,
-    render_run_name,
-    write_run,
-)
+from warehouse.lake import publish_version, read_current, read_table_files
 from warehouse.lake_engine import DuckDBEngine, Engine, SparkEngine
 from warehouse.lake_merge import merge_lake
 from warehouse.lake_sql import POSTING_COLUMNS
 from warehouse.migrate import apply_migrations
-from warehouse.postings import EntryRecord, build_batch, save_entries
+from warehouse.postings import EntryRecord, save_entries
 
 MONTHS = [datetime(2024, m, 10, 12, tzinfo=UTC) for m in (1, 2, 3, 4)]
 JOBS_PER_MONTH = 12
@@ -54,25 +47,6 @@ def month_entries(month: int, feed_offset: int = 0) -> list[EntryRecord]:
                 )
             )
     return out
-
-
-def write_lake_run(lake: Path, shard: int, seen_at: datetime, entries: list[EntryRecord]) -> int:
-    writer, run, run_id = (
-        f"shard-{shard}-of-2",
-        render_run_name(seen_at),
-        compute_run_id(seen_at, shard),
-    )
-    rows, _ = build_batch(entries)
-    write_run(
-        lake,
-        writer,
-        run,
-        run_id,
-        seen_at,
-        compute_lake_rows(rows, seen_at, run, run_id, writer),
-        [],
-    )
-    return run_id
 
 
 def postings_of(

@@ -10,14 +10,21 @@ query's result as Parquet files into a folder (or into hive partition folders un
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 ENGINES = ("duckdb", "spark")
+# A function from a query's rows to other rows, Arrow batch by batch (Spark's mapInArrow)
+BatchMap = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
+MAP_BATCH_ROWS = 10_000  # rows per batch a BatchMap gets on DuckDB (Spark's Arrow batch size)
 SPARK_MASTER = "local[2]"  # this machine's two cores; a cluster is "spark://host:7077"
 
 
@@ -31,6 +38,7 @@ class Engine(Protocol):
     def register(self, table: str, files: Sequence[str]) -> None: ...
     def fetch(self, sql: str) -> pd.DataFrame: ...
     def write(self, sql: str, folder: Path, partition_by: str | None = None) -> None: ...
+    def write_mapped(self, sql: str, fn: BatchMap, schema: pa.Schema, folder: Path) -> None: ...
     def close(self) -> None: ...
 
 
@@ -107,6 +115,15 @@ class DuckDBEngine:
             options = "FORMAT parquet, COMPRESSION zstd"
         self.conn.execute(f"COPY ({sql}) TO {target} ({options})")
 
+    def write_mapped(self, sql: str, fn: BatchMap, schema: pa.Schema, folder: Path) -> None:
+        """`fn` over the query's rows, MAP_BATCH_ROWS at a time in this process, into one
+        Parquet file of `schema` in `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        reader = self.conn.sql(sql).to_arrow_reader(MAP_BATCH_ROWS)
+        with pq.ParquetWriter(folder / "part-0.parquet", schema, compression="zstd") as out:
+            for batch in fn(iter(reader)):
+                out.write_batch(batch)
+
     def close(self) -> None:
         self.conn.close()
 
@@ -134,6 +151,9 @@ def start_spark(master: str = SPARK_MASTER, memory: str = "2g") -> Any:
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
+    # Python workers (mapInArrow) run this interpreter, with this environment's packages;
+    # pyspark would take `python3` from PATH (its PYSPARK_PYTHON default)
+    session.sparkContext.pythonExec = sys.executable
     return session
 
 
@@ -159,6 +179,19 @@ class SparkEngine:
         if partition_by:
             writer = writer.partitionBy(partition_by)
         writer.option("compression", "zstd").parquet(str(folder))
+
+    def write_mapped(self, sql: str, fn: BatchMap, schema: pa.Schema, folder: Path) -> None:
+        """`fn` over the query's rows on the executors (mapInArrow: each task's rows in
+        Arrow batches, to the same Python function), into Parquet files in `folder`."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        frame = self.session.sql(render_spark_sql(sql))
+        with warnings.catch_warnings():
+            # mapInArrow is built on pandas_udf, which warns of pandas >= 3; no pandas frame
+            # is made on this path (Arrow batches in, Arrow batches out)
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas")
+            mapped = frame.mapInArrow(fn, schema=from_arrow_schema(schema))
+        mapped.write.mode("errorifexists").option("compression", "zstd").parquet(str(folder))
 
     def close(self) -> None:
         if self._own:

@@ -50,8 +50,9 @@ from warehouse.lake_sql import (
 KEEP_VERSIONS = (
     3  # a reader that read _current.json just before two more merges still finds its files
 )
-# (lake, version folder, manifest so far) -> more tables for the version, {name: relative files}
-VersionStep = Callable[[Path, Path, dict[str, Any]], dict[str, list[str]]]
+# (lake, version folder, manifest so far, engine) -> adds tables (and their partitions) to
+# the manifest before it is published
+VersionStep = Callable[[Path, Path, dict[str, Any], Engine], None]
 
 
 @dataclass
@@ -179,12 +180,12 @@ def merge_lake(
             "tables": tables,
             "touched": touched,
         }
-        if parts is not None:
-            manifest["partitions"] = {"postings": parts}
+        if parts is not None:  # the tag tables' partitions are carried until re-tagged
+            manifest["partitions"] = {**(current or {}).get("partitions", {}), "postings": parts}
         elif current is not None:
             manifest["postings"] = current["postings"]
         if after_merge is not None:
-            manifest["tables"].update(after_merge(lake, out, manifest))
+            after_merge(lake, out, manifest, engine)
         publish_version(lake, manifest)
         prune_versions(lake, version)
     return MergeSummary(
@@ -264,24 +265,3 @@ def save_lake_postings(
 # fixed names only (POSTING_COLUMNS is the schema's)
 INSERT_ALL_SQL = f"INSERT OR REPLACE INTO postings SELECT {POSTING_COLUMNS} FROM _lake_postings"  # noqa: S608
 INSERT_CHANGED_SQL = f"{INSERT_ALL_SQL} WHERE posting_id IN (SELECT posting_id FROM _lake_changed)"  # noqa: S608
-
-
-def save_lake_changed_postings(
-    conn: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any]
-) -> int:
-    """Only the postings the version changed, into a (scratch) warehouse: what re-tagging
-    needs. Returns how many."""
-    tables = manifest["tables"]
-    if not tables.get("changed"):
-        return 0
-    conn.register(
-        "_lake_postings",
-        conn.read_parquet([str(lake / f) for f in tables["postings"]], hive_partitioning=False),
-    )
-    conn.register("_lake_changed", conn.read_parquet([str(lake / f) for f in tables["changed"]]))
-    try:
-        counted = conn.execute(INSERT_CHANGED_SQL).fetchall()
-    finally:
-        conn.unregister("_lake_postings")
-        conn.unregister("_lake_changed")
-    return int(counted[0][0]) if counted else 0

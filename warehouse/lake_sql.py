@@ -127,3 +127,47 @@ CHANGED_IDS_SQL = "SELECT DISTINCT posting_id FROM delta_raw"
 
 # How many rows share a posting_id in a version (must be none).
 DUPLICATES_SQL = "SELECT count(*) - count(DISTINCT posting_id) AS duplicates FROM postings"
+
+# The tag tables of a version, partitioned like postings (the month of the posting's
+# first_seen). The postings the version changed are tagged again by the project's tagger
+# (analytics/tagging, through Engine.write_mapped into NEW_TAGS); the touched months' other
+# postings keep the previous version's rows; the other months are carried over by name.
+TOUCHED_POSTINGS = "touched_postings"  # the new version's postings in the touched months
+CHANGED = "changed"  # posting ids the version changed (CHANGED_IDS_SQL's output)
+NEW_TAGS = "new_tags"  # the tagger's rows, every table's in one (tag_table says which)
+PREV_TAGS = "prev_tags"  # one tag table's rows of the previous version, touched months
+TAG_COLUMNS = {
+    "posting_categories": ("category", "subcategory", "method", "confidence"),
+    "posting_ai_skills": ("skill", "evidence"),
+    "posting_pay": (
+        "pay_kind", "currency", "amount_low", "amount_high", "period", "usd_hourly_low",
+        "usd_hourly_high", "usd_hourly_mid", "usd_budget", "flag", "rule", "raw_text",
+    ),
+    "posting_engagement": ("engagement", "rule", "is_seeker"),
+}  # fmt: skip
+TAG_STAMPS = ("rules_version", "tagged_at")
+
+# enrich's row of a posting (analytics/tagging/enrich.py READ_NEW_SQL), with its partition
+TAG_INPUT_SQL = f"""
+SELECT p.posting_id, p.title, p.description, p.platform_category,
+       coalesce(year(p.posted_at), year(p.first_seen)) AS year, p.source,
+       strftime(p.first_seen, '%Y-%m') AS {PARTITION_COLUMN}
+FROM touched_postings p
+WHERE p.posting_id IN (SELECT posting_id FROM changed)
+"""  # noqa: S608  (fixed names only)
+
+
+def render_tag_partitions_sql(table: str) -> str:
+    """The touched months of tag table `table` in the new version: the tagger's new rows,
+    and the previous rows of the postings the version did not change (their month from the
+    new version's postings)."""
+    columns = ", ".join(("posting_id", *TAG_COLUMNS[table], *TAG_STAMPS))
+    previous = ", ".join(f"t.{c}" for c in ("posting_id", *TAG_COLUMNS[table], *TAG_STAMPS))
+    # `table` is one of TAG_COLUMNS' keys: fixed names only
+    return f"""
+SELECT {columns}, {PARTITION_COLUMN} FROM new_tags WHERE tag_table = '{table}'
+UNION ALL
+SELECT {previous}, strftime(p.first_seen, '%Y-%m') AS {PARTITION_COLUMN}
+FROM prev_tags t JOIN touched_postings p ON p.posting_id = t.posting_id
+WHERE t.posting_id NOT IN (SELECT posting_id FROM changed)
+"""  # noqa: S608

@@ -63,60 +63,26 @@ def run_lake_serve(
     sys.exit(run_forever(Service(app.core, config, collect=collect)))
 
 
-TAG_TABLES = ("posting_categories", "posting_ai_skills", "posting_pay", "posting_engagement")
-
-
 def _tag_step(db: Path | None) -> Any:
-    """The step after a merge: the versioned enrich (analytics/tagging) re-tags the postings
-    the merge changed, and the version gets its tag tables. With --db the warehouse copy is
-    brought to the version and enriched there (its tags are exported whole); without, the
-    changed postings are tagged in a scratch warehouse and their tags replace theirs in the
-    previous version's."""
-    import tempfile
-
+    """The step after a merge: the postings the merge changed are tagged on the merge's
+    engine by the project's tagger (analytics/tagging/lake_tags.py) into the version's tag
+    tables. With --db the warehouse copy is also brought to the version and enriched there,
+    as `enrich` does."""
     from warehouse.db import open_warehouse
-    from warehouse.lake_merge import save_lake_changed_postings, save_lake_postings
+    from warehouse.lake_merge import save_lake_postings
 
-    def step(lake: Path, out: Path, manifest: dict[str, Any]) -> dict[str, list[str]]:
+    def step(lake: Path, out: Path, manifest: dict[str, Any], engine: Any) -> None:
         from analytics.tagging.enrich import enrich_postings
+        from analytics.tagging.lake_tags import write_lake_tags
 
         now = datetime.now(UTC)
-        tables: dict[str, list[str]] = {}
-        with tempfile.TemporaryDirectory(prefix="jobtrends-tags-") as scratch:
-            whole = db is not None
-            with open_warehouse(db or Path(scratch) / "tags.duckdb") as conn:
-                if whole:
-                    save_lake_postings(conn, lake, manifest, now)
-                else:
-                    save_lake_changed_postings(conn, lake, manifest)
+        write_lake_tags(engine, lake, out, manifest, now)
+        if db is not None:
+            with open_warehouse(db) as conn:
+                save_lake_postings(conn, lake, manifest, now)
                 enrich_postings(conn, now=now)
-                for table in TAG_TABLES:
-                    target = out / table / "part-0.parquet"
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    previous = [] if whole else manifest["tables"].get(table, [])
-                    write_version_tags(conn, table, target, [str(lake / f) for f in previous])
-                    tables[table] = [str(target.relative_to(lake))]
-        return tables
 
     return step
-
-
-def write_version_tags(conn: Any, table: str, target: Path, previous: list[str]) -> None:
-    """`table` of `conn` into `target`, plus the rows of `previous` (the last version's
-    files) for the postings `conn` did not re-tag."""
-    assert table in TAG_TABLES
-    quoted = str(target).replace("'", "''")
-    if previous:
-        conn.register("_previous_tags", conn.read_parquet(previous))
-        sql = (
-            f"SELECT * FROM {table} UNION ALL BY NAME SELECT * FROM _previous_tags "  # noqa: S608
-            f"WHERE posting_id NOT IN (SELECT posting_id FROM postings)"
-        )
-    else:
-        sql = f"SELECT * FROM {table}"  # noqa: S608
-    conn.execute(f"COPY ({sql}) TO '{quoted}' (FORMAT parquet)")
-    if previous:
-        conn.unregister("_previous_tags")
 
 
 @click.group()
