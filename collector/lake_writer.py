@@ -35,6 +35,7 @@ from warehouse.lake import (
     render_writer_name,
     write_run,
 )
+from warehouse.lake_store import LakeLike, open_lake
 from warehouse.postings import build_batch, save_reject
 
 LAKE_COLUMNS = (
@@ -63,9 +64,10 @@ class LakeCycleSummary:
         )
 
 
-def state_path(lake: Path, writer: str) -> Path:
-    """The shard's own feed-state file."""
-    return lake / STATE_DIR / f"{writer}.duckdb"
+def state_path(lake: LakeLike, writer: str, state_dir: Path | None = None) -> Path:
+    """The shard's own feed-state file: in `state_dir`, else in the (local) lake's state/."""
+    folder = state_dir or open_lake(lake).local_path(STATE_DIR)
+    return folder / f"{writer}.duckdb"
 
 
 def _outcome_of(body: dict[str, Any]) -> FetchOutcome:
@@ -88,7 +90,7 @@ def save_applied_run(conn: duckdb.DuckDBPyConnection, marker: RunMarker, now: da
 
 
 def save_recovered_runs(
-    conn: duckdb.DuckDBPyConnection, lake: Path, writer: str, now: datetime
+    conn: duckdb.DuckDBPyConnection, lake: LakeLike, writer: str, now: datetime
 ) -> int:
     """Apply the writer's committed runs that its state does not know yet (a crash after
     the marker, before the state); returns how many."""
@@ -116,27 +118,33 @@ def compute_lake_rows(
 
 
 def run_lake_cycle(
-    lake: Path,
+    lake: LakeLike,
     specs: Sequence[FeedSpec],
     shard: int,
     count: int,
     now: datetime,
     *,
     timeout_s: float = READ_TIMEOUT_S,
+    state_dir: Path | None = None,
 ) -> LakeCycleSummary:
     """Poll the due feeds of `specs` (already this shard's), append what they returned to
-    the lake as one committed run, then record their outcomes in the shard's state."""
+    the lake (a folder or an object store) as one committed run, then record their outcomes
+    in the shard's state file (local: in `state_dir`, default the lake's state/ folder; a
+    fresh one is rebuilt from the lake's run markers)."""
     start = time.monotonic()
+    lake = open_lake(lake)
     writer = render_writer_name(shard, count)
-    state = state_path(lake, writer)
+    state = state_path(lake, writer, state_dir)
+    state.parent.mkdir(parents=True, exist_ok=True)
     with open_warehouse(state) as conn:  # its lock keeps a second process off this shard
-        recovered = save_recovered_runs(conn, lake, writer, now)
         with transaction(conn):
             save_feed_specs(
                 conn,
                 [(s.name, s.url, s.kind, s.source, s.min_interval_s, s.enabled) for s in specs],
                 now,
             )
+        # after the specs: a fresh state file has no feeds for the outcomes to update yet
+        recovered = save_recovered_runs(conn, lake, writer, now)
         due = read_due_feeds(conn, now, [s.name for s in specs])
         pages = [parse_page(result) for result in fetch_feeds(due, now, timeout_s=timeout_s)]
         rows, unkeyed = build_batch([entry for page in pages for entry in page.entries])

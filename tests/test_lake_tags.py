@@ -21,6 +21,7 @@ from warehouse.lake import read_current, read_table_files
 from warehouse.lake_engine import DuckDBEngine, Engine, SparkEngine
 from warehouse.lake_merge import merge_lake
 from warehouse.lake_sql import TAG_COLUMNS
+from warehouse.lake_store import LakeStore
 from warehouse.postings import EntryRecord, save_entries
 
 HANDWRITTEN = FIXTURES / "feeds" / "recorded" / "upwork_handwritten.xml"
@@ -43,8 +44,8 @@ def handwritten_runs() -> list[tuple[datetime, list[EntryRecord]]]:
     ]
 
 
-def tag_step(lake: Path, out: Path, manifest: dict[str, Any], engine: Engine) -> None:
-    write_lake_tags(engine, lake, out, manifest, T)
+def tag_step(store: LakeStore, manifest: dict[str, Any], engine: Engine) -> None:
+    write_lake_tags(engine, store, manifest, T)
 
 
 def lake_tags(lake: Path, table: str) -> list[tuple[Any, ...]]:

@@ -1,4 +1,5 @@
-"""The lake's layout on disk (or an object store mounted as one), and its two commit points.
+"""The lake's layout in a folder or an object store (warehouse/lake_store.py), and its two
+commit points.
 
     DIR/raw_entries/source=<site>/month=<YYYY-MM>/<writer>-run=<run>.parquet   append-only
     DIR/_runs/<writer>/<run>.json          a run's commit marker: its files, its feeds' outcomes
@@ -15,18 +16,18 @@ _current.json first never sees half a merge. Writers never share a file.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from warehouse.lake_store import LakeLike, open_lake
 
 RAW_DIR = "raw_entries"
 RUNS_DIR = "_runs"
@@ -77,19 +78,8 @@ def check_safe_name(value: str, what: str) -> str:
     return value
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write, fsync, rename: the file is there whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{secrets.token_hex(4)}-{path.name}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def write_run(
-    lake: Path,
+    lake: LakeLike,
     writer: str,
     run: str,
     run_id: int,
@@ -100,6 +90,7 @@ def write_run(
     """Append one run: a Parquet file per (source, month of seen_at) partition, then the
     marker that commits them. `rows` carries a `source` column; nothing is committed (no
     marker) if this is interrupted."""
+    store = open_lake(lake)
     month = seen_at.astimezone(UTC).strftime("%Y-%m")
     files: list[str] = []
     if rows.num_rows:
@@ -108,10 +99,10 @@ def write_run(
             rel = render_raw_file(writer, run, source, month)
             sink = pa.BufferOutputStream()
             pq.write_table(part, sink, compression="zstd")
-            _write_atomic(lake / rel, sink.getvalue().to_pybytes())
+            store.write_bytes(rel, sink.getvalue().to_pybytes())
             files.append(rel)
     marker = RunMarker(writer, run, run_id, seen_at, tuple(files), rows.num_rows, tuple(outcomes))
-    write_run_marker(lake, marker)
+    write_run_marker(store, marker)
     return marker
 
 
@@ -123,7 +114,7 @@ def render_raw_file(writer: str, run: str, source: str, month: str) -> str:
     )
 
 
-def write_run_marker(lake: Path, marker: RunMarker) -> None:
+def write_run_marker(lake: LakeLike, marker: RunMarker) -> None:
     """Commit a run whose files are written: its marker, atomically."""
     body = {
         **marker.__dict__,
@@ -131,21 +122,20 @@ def write_run_marker(lake: Path, marker: RunMarker) -> None:
         "files": list(marker.files),
         "outcomes": list(marker.outcomes),
     }
-    path = lake / RUNS_DIR / marker.writer / f"{marker.run}.json"
-    _write_atomic(path, json.dumps(body, default=str).encode())
+    rel = f"{RUNS_DIR}/{marker.writer}/{marker.run}.json"
+    open_lake(lake).write_bytes(rel, json.dumps(body, default=str).encode())
 
 
-def read_run_markers(lake: Path, writer: str | None = None) -> list[RunMarker]:
+def read_run_markers(lake: LakeLike, writer: str | None = None) -> list[RunMarker]:
     """Every committed run (of `writer`, or of all writers), oldest first per writer."""
-    root = lake / RUNS_DIR
-    dirs = [root / writer] if writer else sorted(p for p in root.glob("*") if p.is_dir())
+    store = open_lake(lake)
+    writers = [writer] if writer else store.list_folders(RUNS_DIR)
     markers = []
-    for d in dirs:
-        for path in sorted(d.glob("*.json")):
-            if path.name.startswith(".tmp-"):
-                continue
+    for name in writers:
+        for rel in store.list_files(f"{RUNS_DIR}/{name}", ".json"):
+            text = store.read_text(rel)
             try:
-                body = json.loads(path.read_text(encoding="utf-8"))
+                body = json.loads(text or "")
                 markers.append(
                     RunMarker(
                         body["writer"],
@@ -157,8 +147,8 @@ def read_run_markers(lake: Path, writer: str | None = None) -> list[RunMarker]:
                         tuple(body["outcomes"]),
                     )
                 )
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                raise LakeError(f"{path}: not a run marker: {exc}") from exc
+            except (ValueError, KeyError, TypeError) as exc:
+                raise LakeError(f"{store.uri(rel)}: not a run marker: {exc}") from exc
     return markers
 
 
@@ -176,39 +166,43 @@ def compute_watermark(watermark: dict[str, str], taken: Sequence[RunMarker]) -> 
     return dict(sorted(out.items()))
 
 
-def read_current(lake: Path) -> dict[str, Any] | None:
+def read_current(lake: LakeLike) -> dict[str, Any] | None:
     """The published version's manifest, or None before the first merge."""
-    path = lake / CURRENT_FILE
-    if not path.exists():
+    store = open_lake(lake)
+    text = store.read_text(CURRENT_FILE)
+    if text is None:
         return None
     try:
-        body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise LakeError(f"{path}: unreadable manifest: {exc}") from exc
+        body: dict[str, Any] = json.loads(text)
+    except ValueError as exc:
+        raise LakeError(f"{store.uri(CURRENT_FILE)}: unreadable manifest: {exc}") from exc
     return body
 
 
-def version_dir(lake: Path, version: int) -> Path:
-    return lake / VERSIONS_DIR / f"v{version:06d}"
+def version_folder(version: int) -> str:
+    """A version's folder, relative to the lake root."""
+    return f"{VERSIONS_DIR}/v{version:06d}"
 
 
-def read_table_files(lake: Path, manifest: dict[str, Any], table: str) -> list[str]:
-    """The absolute Parquet files of `table` in the published version `manifest`."""
+def read_table_files(lake: LakeLike, manifest: dict[str, Any], table: str) -> list[str]:
+    """The Parquet files of `table` in the published version `manifest`, as engines read
+    them (local paths, or s3:// URLs)."""
+    store = open_lake(lake)
     try:
         rel = manifest["tables"][table]
     except KeyError as exc:
         raise LakeError(
-            f"{lake}: version {manifest.get('version')} has no table {table!r}"
+            f"{store.url}: version {manifest.get('version')} has no table {table!r}"
         ) from exc
-    return [str(lake / f) for f in rel]
+    return [store.uri(f) for f in rel]
 
 
-def list_table_files(lake: Path, version: int, table: str) -> list[str]:
+def list_table_files(lake: LakeLike, version: int, table: str) -> list[str]:
     """The Parquet files an engine wrote for `table` in `version`, relative to the lake."""
-    folder = version_dir(lake, version) / table
-    return sorted(str(p.relative_to(lake)) for p in folder.rglob("*.parquet"))
+    return open_lake(lake).list_files(f"{version_folder(version)}/{table}", ".parquet")
 
 
-def publish_version(lake: Path, manifest: dict[str, Any]) -> None:
+def publish_version(lake: LakeLike, manifest: dict[str, Any]) -> None:
     """Make `manifest`'s version the one readers see, atomically."""
-    _write_atomic(lake / CURRENT_FILE, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    body = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    open_lake(lake).write_bytes(CURRENT_FILE, body)

@@ -21,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.lake_store import LakeStore
+
 ENGINES = ("duckdb", "spark")
 # A function from a query's rows to other rows, Arrow batch by batch (Spark's mapInArrow)
 BatchMap = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
@@ -35,6 +37,7 @@ class EngineError(RuntimeError):
 class Engine(Protocol):
     name: str
 
+    def mount(self, store: LakeStore) -> None: ...
     def register(self, table: str, files: Sequence[str]) -> None: ...
     def fetch(self, sql: str) -> pd.DataFrame: ...
     def write(self, sql: str, folder: Path, partition_by: str | None = None) -> None: ...
@@ -97,6 +100,12 @@ class DuckDBEngine:
             self.conn.execute(f"SET threads = {int(threads)}")
         self.conn.execute("SET TimeZone = 'UTC'")
 
+    def mount(self, store: LakeStore) -> None:
+        """Read the store's s3:// URLs through its fsspec filesystem (DuckDB's httpfs
+        extension is a download at first use, which this needs not)."""
+        if not store.local and not self.conn.filesystem_is_registered(store.fs.protocol[0]):
+            self.conn.register_filesystem(store.fs)
+
     def register(self, table: str, files: Sequence[str]) -> None:
         relation = self.conn.read_parquet(list(files), union_by_name=True, hive_partitioning=False)
         self.conn.register(table, relation)
@@ -126,6 +135,25 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.conn.close()
+
+
+HADOOP_AWS_JAR = "hadoop-aws-*.jar"  # Spark's s3a:// file system, from Maven with the AWS SDK
+
+
+def check_spark_object_store(url: str) -> None:
+    """Refuse an object-store lake on Spark unless pyspark has the hadoop-aws jar (it is
+    not in the PyPI wheel; `spark.jars.packages` fetches it from Maven Central)."""
+    try:
+        import pyspark
+    except ImportError as exc:
+        raise EngineError("the Spark engine needs pyspark: pip install -e '.[spark]'") from exc
+    jars = Path(pyspark.__file__).parent / "jars"
+    if not any(jars.glob(HADOOP_AWS_JAR)):
+        raise EngineError(
+            f"--lake {url}: Spark reads object stores through s3a://, which needs the "
+            f"hadoop-aws and AWS SDK jars in {jars} (from Maven, not PyPI); "
+            "use --engine duckdb, or a lake folder every executor mounts"
+        )
 
 
 def start_spark(master: str = SPARK_MASTER, memory: str = "2g") -> Any:
@@ -166,7 +194,14 @@ class SparkEngine:
         self.session = session or start_spark(master)
         self._own = session is None
 
+    def mount(self, store: LakeStore) -> None:
+        """A lake in a folder (local, or one every executor mounts); an object store only
+        with the hadoop-aws jars (check_spark_object_store)."""
+        if not store.local:
+            check_spark_object_store(store.url)
+
     def register(self, table: str, files: Sequence[str]) -> None:
+        files = [f"s3a://{f[len('s3://') :]}" if f.startswith("s3://") else f for f in files]
         self.session.read.parquet(*files).createOrReplaceTempView(table)
 
     def fetch(self, sql: str) -> pd.DataFrame:

@@ -2,24 +2,25 @@
 version of `postings` on an engine (warehouse/lake_engine.py), published atomically; and the
 copy of the lake's postings in a warehouse file for the readers who want one.
 
-One merge at a time per lake (a lock file); shards keep appending meanwhile, and a run
-committed while a merge runs is simply in the next one (the watermark is per writer).
+One merge at a time per lake (a lock file: flock in a folder, an exclusive create on an
+object store); shards keep appending meanwhile, and a run committed while a merge runs is
+simply in the next one (the watermark is per writer).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import shutil
+import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse.db import transaction
@@ -32,7 +33,7 @@ from warehouse.lake import (
     publish_version,
     read_current,
     read_run_markers,
-    version_dir,
+    version_folder,
 )
 from warehouse.lake_engine import Engine
 from warehouse.lake_sql import (
@@ -46,13 +47,14 @@ from warehouse.lake_sql import (
     PREV_POSTINGS,
     TOUCHED_MONTHS_SQL,
 )
+from warehouse.lake_store import LakeLike, LakeStore, open_lake
 
-KEEP_VERSIONS = (
-    3  # a reader that read _current.json just before two more merges still finds its files
-)
-# (lake, version folder, manifest so far, engine) -> adds tables (and their partitions) to
-# the manifest before it is published
-VersionStep = Callable[[Path, Path, dict[str, Any], Engine], None]
+# a reader that read _current.json just before two more merges still finds its files
+KEEP_VERSIONS = 3
+LOCK_FILE = "_merge.lock"
+# (lake, manifest so far, engine) -> adds tables (and their partitions) to the manifest
+# before it is published; the version's folder is version_folder(manifest["version"])
+VersionStep = Callable[[LakeStore, dict[str, Any], Engine], None]
 
 
 @dataclass
@@ -76,36 +78,55 @@ class MergeSummary:
 
 
 @contextmanager
-def merge_lock(lake: Path) -> Iterator[None]:
-    """Hold the lake's merge lock (fails at once, naming the lake, if another merge runs)."""
-    lake.mkdir(parents=True, exist_ok=True)
-    with open(lake / "_merge.lock", "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise LakeError(f"{lake}: another merge is running") from exc
+def merge_lock(store: LakeStore, now: datetime) -> Iterator[None]:
+    """Hold the lake's merge lock (fails at once, naming the lake, if another merge runs).
+    In a folder, flock (freed when the process dies); on an object store, an object
+    created only if absent, deleted at the end (a merger killed hard leaves it: the
+    message names it)."""
+    if store.local:
+        folder = store.local_path()
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / LOCK_FILE, "w") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise LakeError(f"{store.url}: another merge is running") from exc
+            yield
+        return
+    if not store.create_exclusive(LOCK_FILE, json.dumps({"since": now.isoformat()}).encode()):
+        raise LakeError(
+            f"{store.uri(LOCK_FILE)} exists: another merge is running "
+            "(if none is, a merger died: delete that object)"
+        )
+    try:
         yield
+    finally:
+        store.remove_file(LOCK_FILE)
 
 
-def _empty(folder: Path) -> str:
-    """An empty postings file (no previous version, or no previous rows touched)."""
-    path = folder / "empty-postings.parquet"  # Spark skips names starting with _
-    pq.write_table(POSTINGS_SCHEMA.empty_table(), path)
-    return str(path)
+def write_empty(store: LakeStore, version: int, name: str, schema: pa.Schema) -> str:
+    """An empty Parquet file of `schema` in the version folder, as engines read it (an
+    input with no rows: no previous version, no previous rows touched)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(schema.empty_table(), sink)
+    rel = f"{version_folder(version)}/empty-{name}.parquet"  # Spark skips names with _
+    store.write_bytes(rel, sink.getvalue().to_pybytes())
+    return store.uri(rel)
 
 
-def read_partitions(lake: Path, version: int, table: str) -> dict[str, dict[str, Any]]:
+def read_partitions(lake: LakeLike, version: int, table: str) -> dict[str, dict[str, Any]]:
     """The hive partitions an engine wrote for `table` in `version`: month -> its files
     (relative to the lake) and rows (from the Parquet footers)."""
+    store = open_lake(lake)
     parts: dict[str, dict[str, Any]] = {}
-    for rel in list_table_files(lake, version, table):
-        folder = Path(rel).parent.name
-        key, _, month = folder.partition("=")
+    for rel in list_table_files(store, version, table):
+        key, _, month = rel.rsplit("/", 2)[-2].partition("=")
         if key != PARTITION_COLUMN:
-            raise LakeError(f"{lake / rel}: not in a {PARTITION_COLUMN}= partition")
+            raise LakeError(f"{store.uri(rel)}: not in a {PARTITION_COLUMN}= partition")
         part = parts.setdefault(month, {"files": [], "rows": 0})
         part["files"].append(rel)
-        part["rows"] += pq.ParquetFile(lake / rel).metadata.num_rows
+        with store.open(rel) as f:
+            part["rows"] += pq.ParquetFile(f).metadata.num_rows
     return parts
 
 
@@ -120,27 +141,27 @@ def compute_touched(
 
 
 def merge_lake(
-    lake: Path, engine: Engine, now: datetime, *, after_merge: VersionStep | None = None
+    lake: LakeLike, engine: Engine, now: datetime, *, after_merge: VersionStep | None = None
 ) -> MergeSummary:
     """Merge the runs committed since the watermark into a new published version (or say
     that there was nothing new), rewriting only the partitions of `postings` that the new
     runs touch; the others are carried over by name. `after_merge` may add tables (the
     tags) before publishing."""
     start = time.monotonic()
-    with merge_lock(lake):
-        current = read_current(lake)
+    store = open_lake(lake)
+    engine.mount(store)
+    with merge_lock(store, now):
+        current = read_current(store)
         watermark: dict[str, str] = current["watermark"] if current else {}
-        delta = compute_delta(read_run_markers(lake), watermark)
+        delta = compute_delta(read_run_markers(store), watermark)
         if not delta and current is not None:
             return MergeSummary(
                 current["version"], engine.name, 0, 0, current["postings"], time.monotonic() - start
             )
         version = (current["version"] if current else 0) + 1
-        out = version_dir(lake, version)
-        if out.exists():  # a merge killed before it published: nobody reads it
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-        raw = [str(lake / f) for m in delta for f in m.files]
+        out = version_folder(version)
+        store.remove(out)  # a merge killed before it published: nobody reads it
+        raw = [store.uri(f) for m in delta for f in m.files]
         tables = dict(current["tables"]) if current else {}
         # None: a version from before the partitioned merge, rewritten whole once
         parts: dict[str, dict[str, Any]] | None = (
@@ -154,19 +175,25 @@ def merge_lake(
             if parts is None:
                 rewrite, parts = prev_files, {}
             elif prev_files:
-                engine.register(PREV_INDEX, [str(lake / f) for f in prev_files])
+                engine.register(PREV_INDEX, [store.uri(f) for f in prev_files])
                 months, rewrite = compute_touched(engine, parts)
             else:
                 rewrite = []
-            engine.register(PREV_POSTINGS, [str(lake / f) for f in rewrite] or [_empty(out)])
-            engine.write(MERGE_PARTITIONS_SQL, out / "postings", partition_by=PARTITION_COLUMN)
-            engine.write(CHANGED_IDS_SQL, out / "changed")
-            written = read_partitions(lake, version, "postings")
+            engine.register(
+                PREV_POSTINGS,
+                [store.uri(f) for f in rewrite]
+                or [write_empty(store, version, "postings", POSTINGS_SCHEMA)],
+            )
+            with store.writable_folder(f"{out}/postings") as folder:
+                engine.write(MERGE_PARTITIONS_SQL, folder, partition_by=PARTITION_COLUMN)
+            with store.writable_folder(f"{out}/changed") as folder:
+                engine.write(CHANGED_IDS_SQL, folder)
+            written = read_partitions(store, version, "postings")
             kept = {m: p for m, p in parts.items() if m not in months}
             parts = dict(sorted({**kept, **written}.items()))
             touched = sorted(set(written) | months)
             tables["postings"] = [f for p in parts.values() for f in p["files"]]
-            tables["changed"] = list_table_files(lake, version, "changed")
+            tables["changed"] = list_table_files(store, version, "changed")
         else:  # runs that saw nothing new (all 304s): the same postings, a later watermark
             tables["changed"] = []
         manifest: dict[str, Any] = {
@@ -185,9 +212,9 @@ def merge_lake(
         elif current is not None:
             manifest["postings"] = current["postings"]
         if after_merge is not None:
-            after_merge(lake, out, manifest, engine)
-        publish_version(lake, manifest)
-        prune_versions(lake, version)
+            after_merge(store, manifest, engine)
+        publish_version(store, manifest)
+        prune_versions(store, version)
     return MergeSummary(
         version,
         engine.name,
@@ -200,29 +227,39 @@ def merge_lake(
     )
 
 
-def prune_versions(lake: Path, current: int, keep: int = KEEP_VERSIONS) -> None:
+def prune_versions(lake: LakeLike, current: int, keep: int = KEEP_VERSIONS) -> None:
     """Delete versions older than the last `keep` (their files are in no newer manifest:
     a version carries tables forward by naming the older files, so those are kept)."""
-    manifest = read_current(lake)
+    store = open_lake(lake)
+    manifest = read_current(store)
     named = {
-        Path(f).parts[1]
+        f.split("/")[1]
         for files in (manifest or {}).get("tables", {}).values()
         for f in files
-        if Path(f).parts[0] == VERSIONS_DIR
+        if f.split("/")[0] == VERSIONS_DIR
     }
-    for folder in sorted((lake / VERSIONS_DIR).glob("v*")):
-        number = int(folder.name[1:]) if folder.name[1:].isdigit() else current
-        if number <= current - keep and folder.name not in named:
-            shutil.rmtree(folder, ignore_errors=True)
+    for name in store.list_folders(VERSIONS_DIR):
+        number = int(name[1:]) if name[1:].isdigit() else current
+        if number <= current - keep and name not in named:
+            store.remove(f"{VERSIONS_DIR}/{name}")
+
+
+def mount_store(conn: duckdb.DuckDBPyConnection, store: LakeStore) -> None:
+    """Let `conn` read the store's s3:// URLs through its fsspec filesystem (DuckDB's own
+    httpfs extension is a download this needs not)."""
+    if not store.local and not conn.filesystem_is_registered(store.fs.protocol[0]):
+        conn.register_filesystem(store.fs)
 
 
 def save_lake_postings(
-    conn: duckdb.DuckDBPyConnection, lake: Path, manifest: dict[str, Any], now: datetime
+    conn: duckdb.DuckDBPyConnection, lake: LakeLike, manifest: dict[str, Any], now: datetime
 ) -> int:
     """Bring the warehouse's `postings` to the lake version `manifest`: upsert the changed
     postings when it holds the version before, else reload them all. Returns rows written."""
+    store = open_lake(lake)
+    mount_store(conn, store)
     # fetchall: DuckDB refuses other work on a connection with a result left unfinished
-    found = conn.execute("SELECT max(version) FROM lake_merges WHERE lake = ?", [str(lake)])
+    found = conn.execute("SELECT max(version) FROM lake_merges WHERE lake = ?", [store.url])
     held = found.fetchall()[0][0]
     version = int(manifest["version"])
     if held == version:
@@ -230,13 +267,11 @@ def save_lake_postings(
     tables = manifest["tables"]
     conn.register(
         "_lake_postings",
-        conn.read_parquet([str(lake / f) for f in tables["postings"]], hive_partitioning=False),
+        conn.read_parquet([store.uri(f) for f in tables["postings"]], hive_partitioning=False),
     )
     incremental = held is not None and held == version - 1
     if incremental and tables.get("changed"):
-        conn.register(
-            "_lake_changed", conn.read_parquet([str(lake / f) for f in tables["changed"]])
-        )
+        conn.register("_lake_changed", conn.read_parquet([store.uri(f) for f in tables["changed"]]))
         upsert = INSERT_CHANGED_SQL
     elif incremental:
         upsert = None
@@ -253,7 +288,7 @@ def save_lake_postings(
             written = int(counted[0][0]) if counted else 0
             conn.execute(
                 "INSERT INTO lake_merges VALUES (?, ?, ?, ?, ?)",
-                [version, str(lake), now, manifest["postings"], written],
+                [version, store.url, now, manifest["postings"], written],
             )
     finally:
         for view in ("_lake_postings", "_lake_changed"):

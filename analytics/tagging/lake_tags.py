@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from analytics.tagging.enrich import (
     CATEGORY_SCHEMA,
@@ -27,8 +25,9 @@ from analytics.tagging.enrich import (
     compute_chunk,
     compute_rules_version,
 )
+from warehouse.lake import version_folder
 from warehouse.lake_engine import Engine
-from warehouse.lake_merge import read_partitions
+from warehouse.lake_merge import read_partitions, write_empty
 from warehouse.lake_sql import (
     CHANGED,
     NEW_TAGS,
@@ -41,6 +40,7 @@ from warehouse.lake_sql import (
     TOUCHED_POSTINGS,
     render_tag_partitions_sql,
 )
+from warehouse.lake_store import LakeStore
 
 TAG_TABLES = tuple(TAG_COLUMNS)
 TABLE_SCHEMAS = {
@@ -112,36 +112,35 @@ def compute_tag_batches(
         yield pa.RecordBatch.from_pydict(out, schema=TAG_ROWS_SCHEMA)
 
 
-def _empty(folder: Path, name: str, schema: pa.Schema) -> str:
-    path = folder / f"empty-{name}.parquet"  # Spark skips names starting with _
-    pq.write_table(schema.empty_table(), path)
-    return str(path)
-
-
 def write_lake_tags(
-    engine: Engine, lake: Path, out: Path, manifest: dict[str, Any], now: datetime
+    engine: Engine, store: LakeStore, manifest: dict[str, Any], now: datetime
 ) -> None:
     """Tag the postings the version `manifest` changed (its `changed` table) on `engine`
-    and write the touched months of the four tag tables into the version folder `out`;
+    and write the touched months of the four tag tables into the version's folder;
     `manifest`'s tables and partitions are updated. The first time (or after a version
     without tag partitions) every month is written."""
     changed = manifest["tables"].get("changed")
     if not changed:
         return  # nothing changed: the previous version's tags stand
+    version = int(manifest["version"])
+    out = version_folder(version)
     partitions = manifest.setdefault("partitions", {})
     posting_parts = partitions["postings"]
     whole = any(t not in partitions for t in TAG_TABLES)
     months = set(posting_parts) | set(manifest["touched"]) if whole else set(manifest["touched"])
     touched = [f for m in sorted(months & set(posting_parts)) for f in posting_parts[m]["files"]]
-    engine.register(CHANGED, [str(lake / f) for f in changed])
+    engine.register(CHANGED, [store.uri(f) for f in changed])
     engine.register(
         TOUCHED_POSTINGS,
-        [str(lake / f) for f in touched] or [_empty(out, "postings", POSTINGS_SCHEMA)],
+        [store.uri(f) for f in touched]
+        or [write_empty(store, version, "postings", POSTINGS_SCHEMA)],
     )
     tagger = partial(compute_tag_batches, rules_version=compute_rules_version(), tagged_at=now)
-    staging = out / "tags-staging"
-    engine.write_mapped(TAG_INPUT_SQL, tagger, TAG_ROWS_SCHEMA, staging)
-    engine.register(NEW_TAGS, sorted(str(p) for p in staging.rglob("*.parquet")))
+    with store.writable_folder(f"{out}/tags-staging") as folder:
+        engine.write_mapped(TAG_INPUT_SQL, tagger, TAG_ROWS_SCHEMA, folder)
+    engine.register(
+        NEW_TAGS, [store.uri(f) for f in store.list_files(f"{out}/tags-staging", ".parquet")]
+    )
     for table in TAG_TABLES:
         old = partitions.get(table, {})
         previous = (
@@ -153,10 +152,12 @@ def write_lake_tags(
             [TAG_ROWS_SCHEMA.field(c) for c in ("posting_id", *TAG_COLUMNS[table], *TAG_STAMPS)]
         )
         engine.register(
-            PREV_TAGS, [str(lake / f) for f in previous] or [_empty(out, table, schema)]
+            PREV_TAGS,
+            [store.uri(f) for f in previous] or [write_empty(store, version, table, schema)],
         )
-        engine.write(render_tag_partitions_sql(table), out / table, partition_by=PARTITION_COLUMN)
+        with store.writable_folder(f"{out}/{table}") as folder:
+            engine.write(render_tag_partitions_sql(table), folder, partition_by=PARTITION_COLUMN)
         kept = {} if whole else {m: p for m, p in old.items() if m not in months}
-        written = read_partitions(lake, int(manifest["version"]), table)
+        written = read_partitions(store, version, table)
         partitions[table] = dict(sorted({**kept, **written}.items()))
         manifest["tables"][table] = [f for p in partitions[table].values() for f in p["files"]]

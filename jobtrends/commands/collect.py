@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from jobtrends.app import AppContext, db_option
-from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_collect
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, STATE_DIR_OPTION, run_lake_collect
 from jobtrends.commands.tables import echo_table, table_format_options
 
 
@@ -41,6 +41,7 @@ def feed_specs(app: AppContext, feeds: Path | None) -> list:
 @db_option
 @LAKE_OPTION
 @SHARD_OPTION
+@STATE_DIR_OPTION
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
 def collect(
@@ -49,8 +50,9 @@ def collect(
     feeds: Path | None,
     from_files: tuple[Path, ...],
     source: str | None,
-    lake: Path | None,
+    lake: str | None,
     shard: str | None,
+    state_dir: Path | None,
     paths: tuple[Path, ...],
 ) -> None:
     """Poll every due feed once (--once), or store recorded feed files (--from-file PATH...).
@@ -65,7 +67,7 @@ def collect(
     if lake is not None or shard is not None:
         if lake is None or not once:
             raise click.UsageError("--lake DIR [--shard k/K] goes with --once (one lake cycle)")
-        return run_lake_collect(lake, shard, feed_specs(app, feeds))
+        return run_lake_collect(lake, shard, feed_specs(app, feeds), state_dir)
     db_path = app.core.db
     now = datetime.now(UTC)
     files = list(from_files) + list(paths)

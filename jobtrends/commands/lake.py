@@ -1,6 +1,7 @@
 """`jobtrends lake merge` and lake mode for `collect --once` / `serve` (--lake DIR --shard k/K):
-K shard processes append raw runs to a Parquet lake; a scheduled merge on DuckDB or Spark
-publishes deduplicated postings (warehouse/lake.py, warehouse/lake_merge.py)."""
+K shard processes append raw runs to a Parquet lake (a folder, or s3://bucket/prefix); a
+scheduled merge on DuckDB or Spark publishes deduplicated postings (warehouse/lake.py,
+warehouse/lake_merge.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,34 @@ import click
 
 from jobtrends.app import AppContext
 
+
+def _lake_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A lake folder or s3://bucket/prefix (s3a:// too); another scheme is a usage error."""
+    from warehouse.lake_store import LakeStoreError, parse_lake_url
+
+    if value is None:
+        return None
+    try:
+        parse_lake_url(value)
+    except LakeStoreError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
+
+
+LAKE_HELP = "a folder, or an object store as s3://bucket/prefix"
 LAKE_OPTION = click.option(
     "--lake",
+    default=None,
+    callback=_lake_url,
+    metavar="DIR|URL",
+    help=f"Lake mode: append raw runs to this lake ({LAKE_HELP}) instead of the warehouse.",
+)
+STATE_DIR_OPTION = click.option(
+    "--state-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Lake mode: append raw runs to this lake folder instead of the warehouse.",
+    help="With --lake: the local folder of the shard's feed-state file [default: DIR/state; "
+    "needed for an s3:// lake, and rebuilt there from the lake's run markers if empty].",
 )
 SHARD_OPTION = click.option(
     "--shard",
@@ -38,27 +62,54 @@ def _shard_feeds(specs: Sequence[Any], shard: str | None) -> tuple[int, int, lis
     return k, count, select_shard_feeds(specs, k, count)
 
 
-def run_lake_collect(lake: Path, shard: str | None, specs: Sequence[Any]) -> None:
-    """`collect --once --lake DIR --shard k/K`: one lake cycle of this shard's feeds."""
+def _open_lake(lake: str, state_dir: Path | None) -> tuple[Any, Path]:
+    """The lake's store and the shard's local state folder (one clear line if neither
+    works: an object store without --state-dir, s3fs missing)."""
+    from warehouse.lake import STATE_DIR
+    from warehouse.lake_store import LakeStoreError, open_lake
+
+    try:
+        store = open_lake(lake)
+    except LakeStoreError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if state_dir is None and not store.local:
+        raise click.UsageError(
+            f"--lake {lake}: an object-store lake needs --state-dir DIR, a local folder for "
+            "the shard's feed-state file"
+        )
+    return store, state_dir or store.local_path(STATE_DIR)
+
+
+def run_lake_collect(
+    lake: str, shard: str | None, specs: Sequence[Any], state_dir: Path | None = None
+) -> None:
+    """`collect --once --lake DIR|URL --shard k/K`: one lake cycle of this shard's feeds."""
     from collector.lake_writer import run_lake_cycle
 
     k, count, mine = _shard_feeds(specs, shard)
-    summary = run_lake_cycle(lake, mine, k, count, datetime.now(UTC))
+    store, state = _open_lake(lake, state_dir)
+    summary = run_lake_cycle(store, mine, k, count, datetime.now(UTC), state_dir=state)
     click.echo(f"{lake}: {summary.render()}")
 
 
 def run_lake_serve(
-    app: AppContext, config: Any, lake: Path, shard: str | None, specs: Sequence[Any]
+    app: AppContext,
+    config: Any,
+    lake: str,
+    shard: str | None,
+    specs: Sequence[Any],
+    state_dir: Path | None = None,
 ) -> None:
-    """`serve --lake DIR --shard k/K`: a lake cycle every interval until SIGTERM/SIGINT
+    """`serve --lake DIR|URL --shard k/K`: a lake cycle every interval until SIGTERM/SIGINT
     (no enrich/analyze/report here: those follow the merge)."""
     from collector.lake_writer import run_lake_cycle
     from jobtrends.service import Service, run_forever
 
     k, count, mine = _shard_feeds(specs, shard)
+    store, state = _open_lake(lake, state_dir)
 
     def collect(now: datetime) -> str:
-        return run_lake_cycle(lake, mine, k, count, now).render()
+        return run_lake_cycle(store, mine, k, count, now, state_dir=state).render()
 
     sys.exit(run_forever(Service(app.core, config, collect=collect)))
 
@@ -71,15 +122,15 @@ def _tag_step(db: Path | None) -> Any:
     from warehouse.db import open_warehouse
     from warehouse.lake_merge import save_lake_postings
 
-    def step(lake: Path, out: Path, manifest: dict[str, Any], engine: Any) -> None:
+    def step(store: Any, manifest: dict[str, Any], engine: Any) -> None:
         from analytics.tagging.enrich import enrich_postings
         from analytics.tagging.lake_tags import write_lake_tags
 
         now = datetime.now(UTC)
-        write_lake_tags(engine, lake, out, manifest, now)
+        write_lake_tags(engine, store, manifest, now)
         if db is not None:
             with open_warehouse(db) as conn:
-                save_lake_postings(conn, lake, manifest, now)
+                save_lake_postings(conn, store, manifest, now)
                 enrich_postings(conn, now=now)
 
     return step
@@ -95,8 +146,9 @@ def lake() -> None:
     "--lake",
     "lake_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The lake folder.",
+    callback=_lake_url,
+    metavar="DIR|URL",
+    help=f"The lake ({LAKE_HELP}).",
 )
 @click.option(
     "--engine",
@@ -117,23 +169,28 @@ def lake() -> None:
     default=None,
     help="Also bring this warehouse's postings (and tags) to the merged version.",
 )
-def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) -> None:
+def lake_merge(lake_dir: str, engine: str, spark_master: str, db: Path | None) -> None:
     """Merge the raw runs committed since the watermark into a new version of postings,
-    with save_batch's dedupe (same ids, times_seen, first_seen, feeds), and publish it
-    atomically (_current.json). Prints the version, runs, rows and seconds."""
-    from warehouse.lake import LakeError
-    from warehouse.lake_engine import EngineError, open_engine
+    with save_batch's dedupe (same ids, times_seen, first_seen, feeds), rewriting only the
+    months they touch, tag the changed postings on the same engine, and publish it
+    atomically (_current.json). Prints the version, runs, rows, partitions and seconds."""
+    from warehouse.lake import CURRENT_FILE, RUNS_DIR, LakeError
+    from warehouse.lake_engine import EngineError, check_spark_object_store, open_engine
     from warehouse.lake_merge import merge_lake
+    from warehouse.lake_store import LakeStoreError, open_lake
 
-    if not (lake_dir / "_runs").is_dir() and not (lake_dir / "_current.json").exists():
-        raise click.UsageError(f"--lake {lake_dir}: no lake there (no _runs/ or _current.json)")
     try:
+        store = open_lake(lake_dir)
+        if not store.list_folders(RUNS_DIR) and not store.exists(CURRENT_FILE):
+            raise click.UsageError(f"--lake {lake_dir}: no lake there (no _runs/ or _current.json)")
+        if engine == "spark" and not store.local:
+            check_spark_object_store(lake_dir)
         runner = open_engine(engine, spark_master=spark_master)
-    except EngineError as exc:
+    except (EngineError, LakeStoreError, OSError) as exc:
         raise click.UsageError(str(exc)) from exc
     try:
-        summary = merge_lake(lake_dir, runner, datetime.now(UTC), after_merge=_tag_step(db))
-    except LakeError as exc:
+        summary = merge_lake(store, runner, datetime.now(UTC), after_merge=_tag_step(db))
+    except (LakeError, EngineError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         runner.close()

@@ -11,7 +11,7 @@ import click
 
 from jobtrends.app import AppContext, db_option
 from jobtrends.commands.collect import feed_specs
-from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
+from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, STATE_DIR_OPTION, run_lake_serve
 
 
 @click.command()
@@ -25,13 +25,15 @@ from jobtrends.commands.lake import LAKE_OPTION, SHARD_OPTION, run_lake_serve
 @db_option
 @LAKE_OPTION
 @SHARD_OPTION
+@STATE_DIR_OPTION
 @click.pass_obj
 def serve(
     app: AppContext,
     feeds: Path | None,
     interval: float | None,
-    lake: Path | None = None,
+    lake: str | None = None,
     shard: str | None = None,
+    state_dir: Path | None = None,
 ) -> None:
     """Run forever: a collection cycle every N minutes [env JOBTRENDS_SERVICE_INTERVAL_MINUTES],
     each followed by enrich, analyze and a fresh analyst snapshot; the weekly report on Mondays
@@ -49,7 +51,7 @@ def serve(
     if shard is not None and lake is None:
         raise click.UsageError("--shard k/K goes with --lake DIR")
     if lake is not None:
-        return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
+        return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds), state_dir)
     cli = Path(sys.argv[0])
     logging.getLogger("jobtrends.service").info(
         "other commands from another shell: %s --db %s health | feeds | deltas | report",
