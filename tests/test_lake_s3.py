@@ -166,14 +166,16 @@ def test_three_shards_on_s3_merge_like_one_collector(tmp_path: Path, s3: dict[st
 def test_object_store_lake_refusals_are_one_line(tmp_path: Path, s3: dict[str, str]) -> None:
     lake = store()
     lake.write_bytes("_runs/shard-1-of-1/x.json", b"{}")  # a lake is there
-    for args, words in (
-        (["lake", "merge", "--lake", LAKE, "--engine", "spark"], ("hadoop-aws", "pyspark")),
-        (["lake", "merge", "--lake", "gs://bucket/lake"], ("unknown scheme",)),
-        (["collect", "--once", "--lake", LAKE, "--shard", "1/2"], ("--state-dir",)),
+    for args, words, code in (
+        (["lake", "merge", "--lake", LAKE, "--engine", "spark"], ("hadoop-aws", "pyspark"), 1),
+        (["lake", "merge", "--lake", "gs://bucket/lake"], ("unknown scheme",), 2),
+        (["collect", "--once", "--lake", LAKE, "--shard", "1/2"], ("--state-dir",), 2),
     ):
-        out = run(s3, *args, code=2)
+        out = run(s3, *args, code=code)
         assert any(w in out.stderr for w in words), out.stderr
         assert "Traceback" not in out.stderr
+        if code == 1:
+            assert out.stderr.count("\n") == 1  # one line
     assert lake.create_exclusive(LOCK_FILE, b"{}")  # a merge that died holding the lock
     with pytest.raises(Exception, match="another merge is running"):
         merge_lake(lake, DuckDBEngine(), datetime.now(UTC))

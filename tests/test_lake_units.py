@@ -167,6 +167,12 @@ def test_merge_tags_the_changed_postings_like_the_warehouse(tmp_path: Path) -> N
     got = tags(lake)
     assert len(got) == len({r[0] for r in got}) == 24  # jobs 0..13 and then 10..23
     assert got == tags(other)
+    # no posting names an AI skill: the table has no rows but still a file readers register
+    manifest = read_current(lake)
+    assert manifest is not None
+    engine = DuckDBEngine()
+    engine.register("skills", read_table_files(lake, manifest, "posting_ai_skills"))
+    assert list(engine.fetch("SELECT * FROM skills").columns[:2]) == ["posting_id", "skill"]
 
 
 @pytest.mark.slow

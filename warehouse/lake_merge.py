@@ -105,13 +105,14 @@ def merge_lock(store: LakeStore, now: datetime) -> Iterator[None]:
 
 
 def write_empty(store: LakeStore, version: int, name: str, schema: pa.Schema) -> str:
-    """An empty Parquet file of `schema` in the version folder, as engines read it (an
-    input with no rows: no previous version, no previous rows touched)."""
+    """An empty Parquet file of `schema` in the version folder (relative to the lake): an
+    input with no rows (no previous version, no previous rows touched), or a table with no
+    rows, which readers still register by its files."""
     sink = pa.BufferOutputStream()
     pq.write_table(schema.empty_table(), sink)
     rel = f"{version_folder(version)}/empty-{name}.parquet"  # Spark skips names with _
     store.write_bytes(rel, sink.getvalue().to_pybytes())
-    return store.uri(rel)
+    return rel
 
 
 def read_partitions(lake: LakeLike, version: int, table: str) -> dict[str, dict[str, Any]]:
@@ -182,7 +183,7 @@ def merge_lake(
             engine.register(
                 PREV_POSTINGS,
                 [store.uri(f) for f in rewrite]
-                or [write_empty(store, version, "postings", POSTINGS_SCHEMA)],
+                or [store.uri(write_empty(store, version, "postings", POSTINGS_SCHEMA))],
             )
             with store.writable_folder(f"{out}/postings") as folder:
                 engine.write(MERGE_PARTITIONS_SQL, folder, partition_by=PARTITION_COLUMN)
@@ -192,7 +193,9 @@ def merge_lake(
             kept = {m: p for m, p in parts.items() if m not in months}
             parts = dict(sorted({**kept, **written}.items()))
             touched = sorted(set(written) | months)
-            tables["postings"] = [f for p in parts.values() for f in p["files"]]
+            tables["postings"] = [f for p in parts.values() for f in p["files"]] or [
+                write_empty(store, version, "postings", POSTINGS_SCHEMA)
+            ]
             tables["changed"] = list_table_files(store, version, "changed")
         else:  # runs that saw nothing new (all 304s): the same postings, a later watermark
             tables["changed"] = []

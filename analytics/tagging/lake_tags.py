@@ -133,7 +133,7 @@ def write_lake_tags(
     engine.register(
         TOUCHED_POSTINGS,
         [store.uri(f) for f in touched]
-        or [write_empty(store, version, "postings", POSTINGS_SCHEMA)],
+        or [store.uri(write_empty(store, version, "postings", POSTINGS_SCHEMA))],
     )
     tagger = partial(compute_tag_batches, rules_version=compute_rules_version(), tagged_at=now)
     with store.writable_folder(f"{out}/tags-staging") as folder:
@@ -153,11 +153,15 @@ def write_lake_tags(
         )
         engine.register(
             PREV_TAGS,
-            [store.uri(f) for f in previous] or [write_empty(store, version, table, schema)],
+            [store.uri(f) for f in previous]
+            or [store.uri(write_empty(store, version, table, schema))],
         )
         with store.writable_folder(f"{out}/{table}") as folder:
             engine.write(render_tag_partitions_sql(table), folder, partition_by=PARTITION_COLUMN)
         kept = {} if whole else {m: p for m, p in old.items() if m not in months}
         written = read_partitions(store, version, table)
         partitions[table] = dict(sorted({**kept, **written}.items()))
-        manifest["tables"][table] = [f for p in partitions[table].values() for f in p["files"]]
+        # a table with no rows (no AI skill in any posting) still has a file, for its schema
+        manifest["tables"][table] = [f for p in partitions[table].values() for f in p["files"]] or [
+            write_empty(store, version, f"{table}-none", schema)
+        ]

@@ -62,12 +62,25 @@ def _shard_feeds(specs: Sequence[Any], shard: str | None) -> tuple[int, int, lis
     return k, count, select_shard_feeds(specs, k, count)
 
 
+SDK_LOGGERS = ("aiobotocore", "botocore", "s3fs")  # say at INFO where they found credentials
+
+
+def _quiet_sdk_logs() -> None:
+    """The AWS SDK's INFO lines (which credentials, which endpoint) on every command are
+    noise in a shard's output; its warnings and errors still show."""
+    import logging
+
+    for name in SDK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _open_lake(lake: str, state_dir: Path | None) -> tuple[Any, Path]:
     """The lake's store and the shard's local state folder (one clear line if neither
     works: an object store without --state-dir, s3fs missing)."""
     from warehouse.lake import STATE_DIR
     from warehouse.lake_store import LakeStoreError, open_lake
 
+    _quiet_sdk_logs()
     try:
         store = open_lake(lake)
     except LakeStoreError as exc:
@@ -179,6 +192,7 @@ def lake_merge(lake_dir: str, engine: str, spark_master: str, db: Path | None) -
     from warehouse.lake_merge import merge_lake
     from warehouse.lake_store import LakeStoreError, open_lake
 
+    _quiet_sdk_logs()
     try:
         store = open_lake(lake_dir)
         if not store.list_folders(RUNS_DIR) and not store.exists(CURRENT_FILE):
@@ -186,7 +200,9 @@ def lake_merge(lake_dir: str, engine: str, spark_master: str, db: Path | None) -
         if engine == "spark" and not store.local:
             check_spark_object_store(lake_dir)
         runner = open_engine(engine, spark_master=spark_master)
-    except (EngineError, LakeStoreError, OSError) as exc:
+    except EngineError as exc:  # no Java, no pyspark, no s3a jars: one line, exit 1
+        raise click.ClickException(str(exc)) from exc
+    except (LakeStoreError, OSError) as exc:
         raise click.UsageError(str(exc)) from exc
     try:
         summary = merge_lake(store, runner, datetime.now(UTC), after_merge=_tag_step(db))
