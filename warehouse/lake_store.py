@@ -132,19 +132,18 @@ class LakeStore:
 
     @contextmanager
     def writable_folder(self, rel: str) -> Iterator[Path]:
-        """A local folder an engine writes `rel` into: the folder itself for a local lake;
-        for an object store, a temporary one uploaded file by file when the block ends
-        (nothing is uploaded if it raises)."""
-        if self.local:
+        """A local folder (not yet there) an engine writes `rel` into: the folder itself for
+        a local lake; for an object store, a temporary one uploaded file by file when the
+        block ends (nothing is uploaded if it raises)."""
+        if self.local:  # the folder itself is the engine's to create (Spark insists)
             folder = self.local_path(rel)
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.parent.mkdir(parents=True, exist_ok=True)
             yield folder
             return
         with tempfile.TemporaryDirectory(prefix="jobtrends-lake-") as tmp:
             folder = Path(tmp) / "out"
-            folder.mkdir()
             yield folder
-            for path in sorted(folder.rglob("*")):
+            for path in sorted(folder.rglob("*")) if folder.exists() else []:
                 if path.is_file() and not path.name.startswith((".", "_")):
                     target = self._path(f"{rel}/{path.relative_to(folder).as_posix()}")
                     self.fs.put_file(str(path), target)
