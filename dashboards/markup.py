@@ -92,9 +92,18 @@ def render_legend(items: list[LegendItem]) -> str:
     return "<ul class='legend'>" + "".join(parts) + "</ul>"
 
 
+NO_DATA = "No data for this chart yet: it fills in once postings are collected and analysed."
+
+
 def render_chart(chart: Chart, figure_id: str) -> str:
     """Title, plot slot, legend, caption, CSV download; the figure and CSV as JSON in data
-    scripts with '<' JSON-escaped so nothing can end the script."""
+    scripts with '<' JSON-escaped so nothing can end the script. A chart with no rows is its
+    title and one line saying so (blank axes told a first-day reader nothing)."""
+    if chart.data.empty:
+        return (
+            f"<figure class='chart'><h3 class='figtitle'>{esc(chart.title)}</h3>"
+            f"<p class='nodata muted'>{NO_DATA}</p></figure>"
+        )
     chart.fig.update_layout(title_text="", showlegend=False)
     spec = chart.fig.to_json().replace("<", "\\u003c")
     csv = json.dumps(chart.data.to_csv(index=False, lineterminator="\n")).replace("<", "\\u003c")
