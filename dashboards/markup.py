@@ -33,8 +33,13 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render_table(frame: pd.DataFrame, numeric: set[str] | None = None) -> str:
-    """A pandas frame as an escaped HTML table (no pandas to_html: we control every escape)."""
+def render_table(
+    frame: pd.DataFrame, numeric: set[str] | None = None, empty: str | None = None
+) -> str:
+    """A pandas frame as an escaped HTML table (no pandas to_html: we control every escape);
+    with no rows and an `empty` text, that text instead of a table of headers only."""
+    if frame.empty and empty is not None:
+        return f"<p class='muted'>{esc(empty)}</p>"
     numeric = numeric or set()
     head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in frame.columns)
     rows = []

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dashboards.markup import NO_DATA
+from dashboards.quality import NO_FEEDS, NO_REJECTS
 from dashboards.report import figure_count, report_filename, write_index, write_weekly_report
 from jobtrends.cli import cli
 from tests.report_fixtures import AS_OF, XSS_IMG, XSS_SCRIPT, build_report_warehouse
@@ -102,6 +103,8 @@ def test_empty_warehouse_says_no_data_instead_of_blank_axes(tmp_path: Path, db_p
     assert len(titles) == 7 and figure_count(page) == 2
     assert page.count(NO_DATA) == len(titles) - figure_count(page)
     assert page.count("Download this chart") == figure_count(page)
+    assert NO_FEEDS in page and NO_REJECTS in page  # not tables of headers only
+    assert "Newest rejects" not in page
 
 
 def test_reads_snapshot_when_published(tmp_path: Path, db_path: Path) -> None:
