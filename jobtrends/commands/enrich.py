@@ -116,6 +116,7 @@ def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], fmt: str) ->
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the matrix (default: the shipped data file).")  # fmt: skip
 @table_format_options
+@db_option
 @click.pass_obj
 def eval_confusion(
     app: AppContext, paths: tuple[Path, ...], use_warehouse: bool, out: Path | None, fmt: str

@@ -139,7 +139,13 @@ def document_format_options(func: F) -> F:
         flag_value="csv",
         help="Print its tables as one CSV with a header row (a leading `table` column).",
     )(func)
-    return click.option("--table", "fmt", flag_value="table", default=True, hidden=True)(func)
+    return click.option(
+        "--table",
+        "fmt",
+        flag_value="table",
+        default=True,
+        help="Print the report as text [default].",
+    )(func)
 
 
 def _flat(value: Any) -> Any:
