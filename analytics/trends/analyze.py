@@ -233,8 +233,8 @@ def analyze_warehouse(
     `engagements` restricts every count to postings of those engagements ("freelance", ...;
     () = all; change it with `full=True`). Seekers are never counted.
     `on_step(name, total)` is called as each unit of work starts (a progress bar): the daily
-    counts, the moving averages, then every (subject, method) of every event; `total` grows
-    once the subjects are known.
+    counts, the moving averages, then per event every (subject, method) delta, every event
+    study and the pay deltas (compute_event_units); `total` grows once the subjects are known.
     """
     started = time.perf_counter()
     fixed_units = 2 + seasonal  # daily counts, moving averages, the seasonal series
