@@ -156,8 +156,10 @@ def merge_lake(
         watermark: dict[str, str] = current["watermark"] if current else {}
         delta = compute_delta(read_run_markers(store), watermark)
         if not delta and current is not None:
+            held = current.get("partitions", {}).get("postings") or {}
+            seconds = time.monotonic() - start
             return MergeSummary(
-                current["version"], engine.name, 0, 0, current["postings"], time.monotonic() - start
+                current["version"], engine.name, 0, 0, current["postings"], seconds, 0, len(held)
             )
         version = (current["version"] if current else 0) + 1
         out = version_folder(version)
