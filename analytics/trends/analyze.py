@@ -20,7 +20,8 @@ from analytics.trends.adjusted_series import (
     compute_adjusted_moving_averages,
     read_adjusted_inputs,
 )
-from analytics.trends.deltas import ALL_OTHER_POSTINGS, DeltaSettings, compute_event_deltas
+from analytics.trends.controls import compute_default_control
+from analytics.trends.deltas import DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
@@ -118,7 +119,9 @@ def compute_event_studies(
         if controls:
             control, named = control_total(wide, controls), ", ".join(controls)
         else:
-            control, named = wide[("all", "all")] - wide[(kind, subject)], ALL_OTHER_POSTINGS
+            control, named = compute_default_control(
+                wide, (kind, subject), start, event - timedelta(days=1)
+            )
         study = compute_event_study(wide[(kind, subject)], control, event, start, end)
         frames.append(study.assign(kind=kind, subject=subject, controls=named))
     if not frames:
