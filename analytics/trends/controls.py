@@ -28,6 +28,7 @@ from functools import cache
 import pandas as pd
 
 from analytics.trends.exposure import read_exposure
+from analytics.trends.windows import category_names
 
 ALL_OTHER_POSTINGS = "all other postings"
 MIN_DONORS = 3  # a median of fewer paths is one category's noise
@@ -66,8 +67,7 @@ def compute_default_control(
     wide: pd.DataFrame, subject: tuple[str, str], start: date, end: date
 ) -> tuple[pd.Series, str]:
     """The default control of `subject` and the words naming it (after "controls: ")."""
-    categories = {str(s) for k, s in wide.columns if k == "category"}
-    donors = compute_donors(categories, subject[1] if subject[0] == "category" else "")
+    donors = compute_donors(category_names(wide), subject[1] if subject[0] == "category" else "")
     if len(donors) >= MIN_DONORS:
         return compute_median_control(wide, donors, start, end), render_donors(donors)
     total = wide[("all", "all")]
