@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from analytics.trends.exposure import read_exposure
@@ -60,7 +61,9 @@ def compute_median_control(
     means = frame.loc[pd.Timestamp(start) : pd.Timestamp(end)].mean()
     means = means[means > 0]
     relative = frame.loc[:, means.index] / means
-    return relative.median(axis=1, skipna=True) * float(means.sum())
+    # a gap day is NaN in every column and np.median keeps it NaN; collected days have no NaN
+    median = np.median(relative.to_numpy(dtype=float), axis=1)
+    return pd.Series(median * float(means.sum()), index=wide.index)
 
 
 def compute_default_control(

@@ -155,20 +155,65 @@ def compute_filtered(
 
     The models are `models`, or stationary AR(1)s with these phi, lam. Returns (G x n x m
     innovations / sqrt(f), G log-det terms); the filter is linear in the data, so whitening
-    y and X together is one pass.
+    y and X together is one pass. Stationary and integrated models are filtered apart (a
+    stationary model's second state is always zero: no work is spent on it).
     """
     if models is None:
         assert phi is not None and lam is not None
         models = ErrorModels(phi, lam, np.zeros(len(phi), dtype=bool))
+    out = np.empty((len(models.lam), len(t), data.shape[1]))
+    logdet = np.empty(len(models.lam))
+    stationary = ~models.integrated
+    if stationary.any():
+        out[stationary], logdet[stationary] = compute_stationary_filtered(
+            data, t, models.persistence[stationary], models.lam[stationary]
+        )
+    if models.integrated.any():
+        part = ErrorModels(
+            models.persistence[models.integrated],
+            models.lam[models.integrated],
+            np.ones(int(models.integrated.sum()), dtype=bool),
+        )
+        out[models.integrated], logdet[models.integrated] = compute_integrated_filtered(
+            data, t, part
+        )
+    return out, logdet
+
+
+def compute_stationary_filtered(
+    data: np.ndarray, t: np.ndarray, phi: np.ndarray, lam: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """compute_filtered for AR(1) + noise models: a one-element state."""
+    n, g = len(t), len(phi)
+    state = np.zeros((g, data.shape[1]))  # E[u_t | past], per model and column
+    p = np.ones(g)  # Var(u_t | past) / s2: the stationary variance to start
+    out = np.empty((g, n, data.shape[1]))
+    logdet = np.zeros(g)
+    for i in range(n):
+        if i > 0:
+            decay = phi ** (t[i] - t[i - 1])
+            state *= decay[:, None]
+            p = decay**2 * p + (1 - decay**2)
+        f = p + lam
+        innovation = data[i][None, :] - state
+        out[:, i, :] = innovation / np.sqrt(f)[:, None]
+        logdet += np.log(f)
+        gain = p / f
+        state += gain[:, None] * innovation
+        p = p * (1 - gain)
+    return out, logdet
+
+
+def compute_integrated_filtered(
+    data: np.ndarray, t: np.ndarray, models: ErrorModels
+) -> tuple[np.ndarray, np.ndarray]:
+    """compute_filtered for integrated models: state (u_t, v_t), written out elementwise."""
     n, g = len(t), len(models.lam)
-    lam_ = models.lam
     a0, a1 = np.zeros((g, data.shape[1])), np.zeros((g, data.shape[1]))
-    # start: the stationary variance, or a walk that began one week before the first week
-    # (the regression's constant takes its level), its changes at their stationary variance
-    start = 1 / (1 - np.where(models.integrated, models.persistence, 0.0) ** 2)
-    p00 = np.where(models.integrated, start, 1.0)
-    p01 = np.where(models.integrated, start, 0.0)
-    p11 = np.where(models.integrated, start, 0.0)
+    # start: a walk that began one week before the first week (the regression's constant
+    # takes its level), its changes at their stationary variance
+    p00 = 1 / (1 - models.persistence**2)
+    p01, p11 = p00.copy(), p00.copy()
     out = np.empty((g, n, data.shape[1]))
     logdet = np.zeros(g)
     cache: dict[float, Transition] = {}
@@ -179,19 +224,19 @@ def compute_filtered(
                 cache[dt] = compute_transition(models, dt)
             t00, t01, t11, q00, q01, q11 = cache[dt]
             a0 = t00[:, None] * a0 + t01[:, None] * a1
-            a1 = t11[:, None] * a1
+            a1 *= t11[:, None]
             p00, p01, p11 = (
                 t00 * t00 * p00 + 2 * t00 * t01 * p01 + t01 * t01 * p11 + q00,
                 t00 * t11 * p01 + t01 * t11 * p11 + q01,
                 t11 * t11 * p11 + q11,
             )
-        f = p00 + lam_
+        f = p00 + models.lam
         innovation = data[i][None, :] - a0
         out[:, i, :] = innovation / np.sqrt(f)[:, None]
         logdet += np.log(f)
         k0, k1 = p00 / f, p01 / f
-        a0 = a0 + k0[:, None] * innovation
-        a1 = a1 + k1[:, None] * innovation
+        a0 += k0[:, None] * innovation
+        a1 += k1[:, None] * innovation
         p00, p01, p11 = p00 - k0 * p00, p01 - k0 * p01, p11 - k1 * p01
     return out, logdet
 
@@ -203,10 +248,11 @@ def compute_persistent_ols(
     n, k = x.shape
     white, logdet = compute_filtered(np.column_stack([x, y]), t.astype(float), models=models)
     xw, yw = white[:, :, :k], white[:, :, k]
-    xtx = np.einsum("gti,gtj->gij", xw, xw)
-    xty = np.einsum("gti,gt->gi", xw, yw)
-    beta = np.linalg.solve(xtx, xty[:, :, None])[:, :, 0]
-    rss = np.einsum("gt,gt->g", *(2 * [yw - np.einsum("gti,gi->gt", xw, beta)]))
+    xwt = xw.transpose(0, 2, 1)
+    xtx = xwt @ xw  # batched BLAS: einsum took most of a fit's time
+    beta = np.linalg.solve(xtx, xwt @ yw[:, :, None])[:, :, 0]
+    residual = yw - (xw @ beta[:, :, None])[:, :, 0]
+    rss = (residual * residual).sum(axis=1)
     _sign, xtx_logdet = np.linalg.slogdet(xtx)
     df = n - k
     s2 = np.maximum(rss, 1e-300) / df
