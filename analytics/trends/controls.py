@@ -5,8 +5,7 @@ platform (on the docs/analytics.md demo, five planted declines made every untouc
 read +8.8% to +11.1%), and the least-exposed categories (the default before that) are the ones
 the study found AI *feeds*. Synthetic-control weights fitted on the pre-period cannot help
 with either: every category shares the platform's growth and seasons before the event, so the
-fit cannot tell a donor that will be treated from one that will not, and it loads on the large,
-smooth ones whatever they do afterwards.
+fit cannot tell a donor that will be treated from one that will not.
 
 So the default is robust by construction rather than by fit:
 - donors: every category except the subject (`Other` included), minus the most exposed
