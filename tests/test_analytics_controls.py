@@ -1,4 +1,5 @@
-"""The default did control: a median of donor paths that treated donors do not move."""
+"""The default did control: the donors whose own change is typical, which treated donors
+(either way) are not."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from analytics.trends.controls import (
     MIN_DONORS,
     compute_default_control,
     compute_donors,
+    compute_typical_donors,
     read_exposure_ranking,
 )
 from analytics.trends.deltas import DeltaSettings, compute_event_deltas
-from analytics.trends.windows import compute_wide_counts
+from analytics.trends.windows import Windows, category_names, compute_wide_counts
 
 EVENT = date(2022, 11, 30)
 START, END = date(2021, 9, 1), date(2024, 4, 1)
@@ -48,8 +50,8 @@ def test_donors_leave_out_the_subject_and_the_most_exposed_third() -> None:
 
 
 def test_untouched_categories_read_zero_when_big_donors_are_treated_both_ways() -> None:
-    """Four of nine categories change a lot, the largest by -30%: against all other postings
-    an untouched category would read about +12%; against the donor median it reads ~0."""
+    """Four of nine categories change a lot, the largest by -30%: all other postings fall with
+    them; against the typical donors an untouched category reads ~0."""
     sizes = {
         "Writing": 900.0,  # most exposed: never a donor
         "Translation": 300.0,
@@ -71,9 +73,10 @@ def test_untouched_categories_read_zero_when_big_donors_are_treated_both_ways() 
         assert abs(did[untouched]) < 3.0, untouched
     assert did["Writing"] == pytest.approx(-30.0, abs=3.0)
     assert did["Video Editing & Production"] == pytest.approx(40.0, abs=4.0)
-    note = deltas.set_index("subject").loc["Web Design", "note"]
-    assert note.startswith("controls: median of Accounting & Bookkeeping, Back-End Development")
-    assert "Writing" not in note.split(";")[0]
+    named = deltas.set_index("subject").loc["Web Design", "note"].split(";")[0]
+    assert named.startswith("controls: ") and "nearest the median donor's" in named
+    for treated in ("Writing", "Data Entry", "Video Editing & Production"):
+        assert treated not in named, named  # exposed, or moved unlike the typical donor
     # the old default, all other postings, is biased by the treated categories
     others = wide[("all", "all")] - wide[("category", "Back-End Development")]
     before = others.loc[: pd.Timestamp(EVENT)].iloc[-364:].mean()
@@ -81,9 +84,18 @@ def test_untouched_categories_read_zero_when_big_donors_are_treated_both_ways() 
     assert after / before < 0.95 * np.exp(0.2 * (91 + 364) / 365.25)
 
 
+def test_typical_donors_leave_out_the_ones_that_moved_either_way() -> None:
+    sizes = dict.fromkeys(["Data Entry", "Back-End Development", "Front-End Development"], 200.0)
+    sizes.update({"Accounting & Bookkeeping": 200.0, "Web Design": 200.0, "Other": 200.0})
+    wide = _wide({"Data Entry": -25.0, "Web Design": 30.0}, sizes, seed=3)
+    w = Windows(date(2021, 12, 1), date(2022, 11, 29), date(2023, 3, 1), date(2024, 2, 27))
+    pool = compute_donors(category_names(wide), "Other")
+    kept = compute_typical_donors(wide, pool, w)
+    assert len(kept) == 3 and not {"Data Entry", "Web Design"} & set(kept)
+
+
 def test_too_few_donors_fall_back_to_all_other_postings_and_say_so() -> None:
     wide = _wide({}, {"Writing": 100.0, "Translation": 100.0, "Web Design": 100.0}, seed=2)
-    _control, named = compute_default_control(
-        wide, ("category", "Web Design"), date(2021, 12, 1), date(2022, 11, 29)
-    )
+    w = Windows(date(2021, 12, 1), date(2022, 11, 29), date(2023, 3, 1), date(2024, 2, 27))
+    _control, named = compute_default_control(wide, ("category", "Web Design"), w)
     assert named.startswith("all other postings") and str(MIN_DONORS) in named

@@ -29,6 +29,7 @@ from analytics.trends.series import compute_moving_averages, compute_shares, rea
 from analytics.trends.windows import (
     category_names,
     compute_wide_counts,
+    compute_windows,
     control_total,
     subject_columns,
 )
@@ -112,16 +113,23 @@ def compute_event_studies(
     frames = []
     start = event - timedelta(days=30 * EVENT_STUDY_MONTHS_BEFORE)
     end = min(as_of, wide.index.max().date() + timedelta(days=1))  # the last collected day
+    windows = compute_windows(  # did's windows: the default control's donors are chosen on them
+        wide.index.min().date(),
+        end,
+        event,
+        window_days=settings.window_days,
+        lag_days=settings.lag_days,
+    )
     for kind, subject in subject_columns(wide):
         controls = [c for c in settings.controls if c in categories and c != subject]
         if float(wide[(kind, subject)].sum()) == 0.0:
             continue
         if controls:
             control, named = control_total(wide, controls), ", ".join(controls)
+        elif windows is None:
+            control, named = wide[("all", "all")] - wide[(kind, subject)], "all other postings"
         else:
-            control, named = compute_default_control(
-                wide, (kind, subject), start, event - timedelta(days=1)
-            )
+            control, named = compute_default_control(wide, (kind, subject), windows)
         study = compute_event_study(wide[(kind, subject)], control, event, start, end)
         frames.append(study.assign(kind=kind, subject=subject, controls=named))
     if not frames:

@@ -46,12 +46,12 @@ from analytics.trends.windows import (
     subject_columns,
 )
 
-# Default control for `did`: the median path of donor categories (trends/controls.py). The
+# Default control for `did`: the typical donor categories (trends/controls.py). The
 # least-exposed categories (the first default) are the ones the study found AI *feeds*, and
 # all other postings (the second) fell with the treated ones. Configure [analytics] controls
 # to name categories instead.
 DEFAULT_CONTROLS: tuple[str, ...] = ()
-DONOR_MEDIAN = "donor median"  # the default control's name in the settings fingerprint
+DONOR_MEDIAN = "typical donors"  # the default control's name in the settings fingerprint
 # The first generative-AI launch: a placebo event whose after window reaches it measures it.
 FIRST_REAL_EVENT = CHATGPT_LAUNCH
 SIGNIFICANT_Q = 0.05  # "significant" = Benjamini-Hochberg q below this (one event and method)
@@ -64,7 +64,7 @@ class DeltaSettings:
     window_days: int = DELTA_WINDOW_DAYS
     lag_days: int = DELTA_LAG_DAYS
     base_floor: int = BASE_FLOOR_POSTINGS
-    controls: tuple[str, ...] = DEFAULT_CONTROLS  # empty: the median of donors (controls.py)
+    controls: tuple[str, ...] = DEFAULT_CONTROLS  # empty: the typical donors (controls.py)
     ma_days: int = MOVING_AVERAGE_DAYS
     methods: tuple[str, ...] = METHODS
     seed: int = 20221130
@@ -200,8 +200,7 @@ def compute_control(ctx: EventContext, subject: tuple[str, str]) -> tuple[pd.Ser
     if controls:
         return control_total(ctx.wide, controls), "controls: " + ", ".join(controls)
     assert ctx.windows is not None
-    w = ctx.windows
-    control, named = compute_default_control(ctx.wide, subject, w.before_start, w.before_end)
+    control, named = compute_default_control(ctx.wide, subject, ctx.windows)
     return control, f"controls: {named}"  # the report reads it
 
 
