@@ -18,8 +18,8 @@ donors are not affected by the event.
   the donors nearest it are the ones that moved with the platform: a donor AI fed or replaced
   is left out, whichever way it moved. The subject's own data never enter the choice. A daily
   median of donor paths was tried first: with daily noise as large as the effects, the median
-  of noisy values moves with the treated donors (untouched categories read -3 to -10% on the
-  study-like simulation); window totals are precise, so the choice is stable.
+  of noisy values moves with the treated donors (untouched categories read -2.8 to -9.5% on
+  the study-like simulation); window totals are precise, so the choice is stable.
 - fewer than MIN_DONORS donors with postings: all other postings, and the note says so.
 """
 
