@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.trends.adjusted import AdjustedInputs, compute_share_adjusted
 from analytics.trends.bootstrap import compute_window
+from analytics.trends.controls import ALL_OTHER_POSTINGS as ALL_OTHER_POSTINGS  # re-exported
 from analytics.trends.controls import compute_default_control
 from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
