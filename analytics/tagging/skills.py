@@ -56,6 +56,13 @@ FOOTER_FIELD = re.compile(
 
 
 IGNORED_GROUP = "ignored"  # the scanner group of taxonomy [ignore] patterns
+# the same field lines on lower-cased text, with their newline, for the scan (one pass, no
+# IGNORECASE: ~10x cheaper than parse_footer, which also keeps the values)
+FOOTER_LINE = re.compile(
+    r"^(?:posted on|category|skills|country|hourly range|budget|location requirement)"
+    r"[ \t]*:.*$\n?",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -172,8 +179,9 @@ def parse_skills(text: str | None, taxonomy: SkillTaxonomy) -> list[SkillTag]:
     if not text:
         return []
     found: dict[str, SkillTag] = {}
-    text, _ = parse_footer(text)
     text = text.lower()  # patterns are lower-case, compiled without IGNORECASE (~4x faster)
+    if ":" in text:  # the footer's field lines, as parse_footer finds them
+        text = FOOTER_LINE.sub("", text)
     for match in taxonomy.scanner.scan(text):
         if not match.lastgroup or match.lastgroup == IGNORED_GROUP:
             continue
