@@ -5,7 +5,7 @@
 
 The model is analytics/tagging/data/title_model.npz.
 
-PATH: ../shared/data/upwork-jobs-2023-01-labeled/1_1_2023_general.csv.gz (the shipped model).
+PATHS: both files of ../shared/data/upwork-jobs-2023-01-labeled (the shipped model, issue 13).
 
 Labels are mapped to our categories through the same table the enrichment uses, so the model
 learns exactly what `jobtrends eval categories` scores. Training is deterministic: a fixed
