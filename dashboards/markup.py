@@ -33,8 +33,13 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def render_table(frame: pd.DataFrame, numeric: set[str] | None = None) -> str:
-    """A pandas frame as an escaped HTML table (no pandas to_html: we control every escape)."""
+def render_table(
+    frame: pd.DataFrame, numeric: set[str] | None = None, empty: str | None = None
+) -> str:
+    """A pandas frame as an escaped HTML table (no pandas to_html: we control every escape);
+    with no rows and an `empty` text, that text instead of a table of headers only."""
+    if frame.empty and empty is not None:
+        return f"<p class='muted'>{esc(empty)}</p>"
     numeric = numeric or set()
     head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in frame.columns)
     rows = []
@@ -92,9 +97,18 @@ def render_legend(items: list[LegendItem]) -> str:
     return "<ul class='legend'>" + "".join(parts) + "</ul>"
 
 
+NO_DATA = "No data for this chart yet: it fills in once postings are collected and analysed."
+
+
 def render_chart(chart: Chart, figure_id: str) -> str:
     """Title, plot slot, legend, caption, CSV download; the figure and CSV as JSON in data
-    scripts with '<' JSON-escaped so nothing can end the script."""
+    scripts with '<' JSON-escaped so nothing can end the script. A chart with no rows is its
+    title and one line saying so (blank axes told a first-day reader nothing)."""
+    if chart.data.empty:
+        return (
+            f"<figure class='chart'><h3 class='figtitle'>{esc(chart.title)}</h3>"
+            f"<p class='nodata muted'>{NO_DATA}</p></figure>"
+        )
     chart.fig.update_layout(title_text="", showlegend=False)
     spec = chart.fig.to_json().replace("<", "\\u003c")
     csv = json.dumps(chart.data.to_csv(index=False, lineterminator="\n")).replace("<", "\\u003c")

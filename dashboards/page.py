@@ -127,10 +127,11 @@ with a 95% block-bootstrap interval.</li>
 <li><b>Share.</b> The same comparison for the subject's share of all postings that day, so a
 platform-wide rise or fall cancels out.</li>
 <li><b>Difference-in-differences (did).</b> The subject's change minus the change of its
-control categories, with a 95% Newey-West interval. On this page the controls are:
-<b>$controls</b> (set with <code>[analytics] controls</code>; by default the three categories
-least exposed to generative AI). A did number is relative to them: if the controls moved, so
-does every did. <code>did_external</code> uses an imported economy-wide index instead.</li>
+control, with a 95% Newey-West interval. On this page the control is: <b>$controls</b> (by
+default all other postings, the platform minus the subject; <code>[analytics] controls</code>
+names categories to use instead, ones you believe unaffected). A did number is relative to its
+control: if the control moved, so does every did. <code>did_external</code> uses an imported
+economy-wide index instead.</li>
 <li><b>Interrupted time series (its).</b> A trend-and-season model fitted before the event,
 projected forward; the delta is the gap between what happened and the projection.</li>
 <li><b>Honest estimate.</b> The headline and the diamonds use, per subject, the first

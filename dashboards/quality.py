@@ -14,6 +14,9 @@ from dashboards.secondary_figures import compute_source_keys, figure_postings_pe
 from dashboards.secondary_figures import render_source_label as source_label
 from dashboards.style import OKABE_ITO
 
+NO_FEEDS = "No feed has been polled into this warehouse (a simulated or imported one has none)."
+NO_REJECTS = "Nothing was rejected: every entry, file row and tag was stored."
+
 
 def compute_gap_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Consecutive days merged: [1, 2, 3, 7] (as dates) -> [(1, 3), (7, 7)]."""
@@ -96,12 +99,14 @@ def render_quality(data: Any, chart: Callable[[Chart], str]) -> str:
             f"{share_other:.1f}% of {totals['categorized']:,} categorized. Feeds: {summary}.</p>",
             chart(weekly),
             "<h3>Feeds</h3>",
-            render_table(data.feeds, {"consecutive_failures"}),
+            render_table(data.feeds, {"consecutive_failures"}, NO_FEEDS),
             "<h3>Rejects</h3>",
-            render_table(data.reject_counts, {"n"}),
-            "<details><summary>Newest rejects (escaped text)</summary>",
-            render_table(data.recent_rejects),
-            "</details>",
+            render_table(data.reject_counts, {"n"}, NO_REJECTS),
+            ""
+            if data.recent_rejects.empty
+            else "<details><summary>Newest rejects (escaped text)</summary>"
+            + render_table(data.recent_rejects)
+            + "</details>",
             f"<h3>Coverage gaps</h3><p id='gaps'>Days in the last {data.gap_lookback_days} with "
             f"no collection run: {gaps}.</p>",
         ]

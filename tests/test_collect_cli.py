@@ -171,3 +171,7 @@ def test_collect_once_with_every_feed_refused_exits_1_and_says_why(tmp_path: Pat
             "SELECT status, finished_at > started_at FROM collection_runs WHERE kind = 'poll'"
         ).fetchone()
     assert row == ("failed", True)
+    # straight again: every feed backs off, none is due; exit 0 and the line says why
+    again = CliRunner().invoke(cli, ["collect", "--once", "--feeds", str(feeds), "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "runs []" in again.stdout and "no feed was due" in again.stderr

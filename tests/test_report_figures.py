@@ -259,6 +259,17 @@ def test_headline_names_the_controls_a_did_estimate_is_relative_to(filled) -> No
     )
 
 
+def test_methods_text_states_the_real_default_control() -> None:
+    """The Methods section once said the default control was 'the three categories least
+    exposed' while DEFAULT_CONTROLS is empty (all other postings): it must say what runs."""
+    from analytics.trends.deltas import ALL_OTHER_POSTINGS, DEFAULT_CONTROLS
+    from dashboards.page import METHODS
+
+    assert DEFAULT_CONTROLS == ()  # if the default changes, so must the sentence below
+    text = METHODS.substitute(controls="X")
+    assert f"by\ndefault {ALL_OTHER_POSTINGS}" in text and "least exposed" not in text
+
+
 def test_pay_changes_never_print_minus_zero() -> None:
     from dashboards.pay_table import render_change
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dashboards.markup import NO_DATA
+from dashboards.quality import NO_FEEDS, NO_REJECTS
 from dashboards.report import figure_count, report_filename, write_index, write_weekly_report
 from jobtrends.cli import cli
 from tests.report_fixtures import AS_OF, XSS_IMG, XSS_SCRIPT, build_report_warehouse
@@ -92,6 +94,17 @@ def test_exposure_section_only_when_file_present(tmp_path: Path, db_path: Path) 
     exposure.write_text("category,exposure\nWriting,0.9\nTranslation,0.8\n")
     with_it = write_weekly_report(db_path, tmp_path / "b", AS_OF, NOW, exposure)
     assert "id='exposure'" in with_it.read_text()
+
+
+def test_empty_warehouse_says_no_data_instead_of_blank_axes(tmp_path: Path, db_path: Path) -> None:
+    page = write_weekly_report(db_path, tmp_path / "out", AS_OF, NOW).read_text()
+    titles = re.findall(r"<h3 class='figtitle'>", page)
+    # only the published studies' figures have rows before anything is collected
+    assert len(titles) == 7 and figure_count(page) == 2
+    assert page.count(NO_DATA) == len(titles) - figure_count(page)
+    assert page.count("Download this chart") == figure_count(page)
+    assert NO_FEEDS in page and NO_REJECTS in page  # not tables of headers only
+    assert "Newest rejects" not in page
 
 
 def test_reads_snapshot_when_published(tmp_path: Path, db_path: Path) -> None:

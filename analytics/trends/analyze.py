@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,7 +20,12 @@ from analytics.trends.adjusted_series import (
     compute_adjusted_moving_averages,
     read_adjusted_inputs,
 )
-from analytics.trends.deltas import ALL_OTHER_POSTINGS, DeltaSettings, compute_event_deltas
+from analytics.trends.deltas import (
+    ALL_OTHER_POSTINGS,
+    METHOD_FUNCTIONS,
+    DeltaSettings,
+    compute_event_deltas,
+)
 from analytics.trends.did import compute_event_study
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
@@ -35,6 +40,8 @@ from warehouse.db import transaction
 
 EARLIEST_DATE = date(2000, 1, 1)  # before any job feed; bounds the date scan
 EVENT_STUDY_MONTHS_BEFORE = 12  # pre-trend months shown in a_event_study
+
+OnStep = Callable[[str, int], None]  # on_step(unit starting, units in all): a progress bar
 
 TOUCHED_DATES_SQL = """
 WITH touched AS (
@@ -104,14 +111,21 @@ def save_frame(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
 
 
 def compute_event_studies(
-    wide: pd.DataFrame, event: date, as_of: date, settings: DeltaSettings
+    wide: pd.DataFrame,
+    event: date,
+    as_of: date,
+    settings: DeltaSettings,
+    on_unit: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """a_event_study rows for every category and AI skill against the control categories."""
+    """a_event_study rows for every category and AI skill against the control categories
+    (`on_unit(subject)` before each, for a progress bar)."""
     categories = category_names(wide)
     frames = []
     start = event - timedelta(days=30 * EVENT_STUDY_MONTHS_BEFORE)
     end = min(as_of, wide.index.max().date() + timedelta(days=1))  # the last collected day
     for kind, subject in subject_columns(wide):
+        if on_unit:
+            on_unit(subject)
         controls = [c for c in settings.controls if c in categories and c != subject]
         if float(wide[(kind, subject)].sum()) == 0.0:
             continue
@@ -162,16 +176,22 @@ def save_event_results(
     now: datetime,
     settings: DeltaSettings,
     simulated: bool,
+    on_unit: Callable[[str], None] | None = None,
 ) -> int:
-    """Recompute and replace every delta, event-study and pay row for (event, as_of)."""
-    deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=settings)
+    """Recompute and replace every delta, event-study and pay row for (event, as_of);
+    `on_unit(name)` before each unit of work (compute_event_units counts them)."""
+    unit = on_unit or (lambda _name: None)
+    deltas = compute_event_deltas(
+        wide, event=event, as_of=as_of, settings=settings, on_unit=lambda s, m: unit(f"{m} {s[1]}")
+    )
     conn.execute("DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ?", [event, as_of])
     save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
     if not wide.empty:
         end = min(as_of, event + timedelta(days=settings.lag_days + settings.window_days))
-        study = compute_event_studies(wide, event, end, settings)
+        study = compute_event_studies(wide, event, end, settings, lambda s: unit(f"study {s}"))
         conn.execute("DELETE FROM a_event_study WHERE event_date = ? AND as_of = ?", [event, as_of])
         save_frame(conn, "a_event_study", study.assign(computed_at=now, as_of=as_of))
+    unit("pay deltas")
     pay = compute_pay_deltas(
         read_hourly_pay(conn, as_of, simulated),
         event=event,
@@ -185,6 +205,13 @@ def save_event_results(
     return len(deltas)
 
 
+def compute_event_units(wide: pd.DataFrame, settings: DeltaSettings) -> int:
+    """Units of work of one event's refresh: every (subject, method), each subject's event
+    study, the pay deltas."""
+    methods = [m for m in settings.methods if m in METHOD_FUNCTIONS]
+    return len(subject_columns(wide)) * (len(methods) + (not wide.empty)) + 1
+
+
 def analyze_warehouse(
     conn: duckdb.DuckDBPyConnection,
     *,
@@ -196,6 +223,7 @@ def analyze_warehouse(
     simulated: bool = False,
     seasonal: bool = False,
     engagements: tuple[str, ...] = (),
+    on_step: OnStep | None = None,
 ) -> AnalysisSummary:
     """Refresh a_daily_counts, a_moving_averages, a_event_deltas, a_event_study, a_pay_deltas.
 
@@ -204,8 +232,18 @@ def analyze_warehouse(
     `seasonal=True` also stores weekly-STL-adjusted moving averages (seasonally_adjusted=true).
     `engagements` restricts every count to postings of those engagements ("freelance", ...;
     () = all; change it with `full=True`). Seekers are never counted.
+    `on_step(name, total)` is called as each unit of work starts (a progress bar): the daily
+    counts, the moving averages, then per event every (subject, method) delta, every event
+    study and the pay deltas (compute_event_units); `total` grows once the subjects are known.
     """
     started = time.perf_counter()
+    fixed_units = 2 + seasonal  # daily counts, moving averages, the seasonal series
+    total_units = fixed_units + len(event_dates)  # until the subjects are known
+
+    def tick(name: str) -> None:
+        if on_step:
+            on_step(name, total_units)
+
     settings = settings or DeltaSettings()
     if settings.external is None:
         external = read_external_control(conn, settings.external_series, settings.external_sector)
@@ -222,6 +260,7 @@ def analyze_warehouse(
         )
         settings = dataclasses.replace(settings, adjusted=inputs)
     with transaction(conn):
+        tick("daily counts")
         if since is not None:
             fresh = compute_shares(
                 read_daily_counts(
@@ -231,14 +270,18 @@ def analyze_warehouse(
             conn.execute("DELETE FROM a_daily_counts WHERE date >= ?", [since])
             save_frame(conn, "a_daily_counts", fresh)
         counts = read_stored_counts(conn)
+        tick("moving averages")
         conn.execute("DELETE FROM a_moving_averages")
         averages = compute_moving_averages(counts, as_of=as_of)
         averages = compute_adjusted_moving_averages(averages, settings.adjusted)
         save_frame(conn, "a_moving_averages", averages)
         if seasonal:
+            tick("seasonal moving averages")
             adjusted = compute_moving_averages(counts, as_of=as_of, seasonally_adjusted=True)
             save_frame(conn, "a_moving_averages", adjusted)
         wide = compute_wide_counts(counts, as_of)
+        units = compute_event_units(wide, settings)
+        total_units = fixed_units + len(event_dates) * units
         delta_rows = 0
         for event in event_dates:
             settled = None if mode == "full" else read_windows_end(conn, event, as_of)
@@ -247,7 +290,14 @@ def analyze_warehouse(
             if settled is not None and (since is None or since > settled):
                 # every touched date is after the windows: only ma_endpoints can change
                 quick = dataclasses.replace(settings, methods=("ma_endpoints",))
-                deltas = compute_event_deltas(wide, event=event, as_of=as_of, settings=quick)
+                total_units -= units - len(subject_columns(wide))  # one unit a subject
+                deltas = compute_event_deltas(
+                    wide,
+                    event=event,
+                    as_of=as_of,
+                    settings=quick,
+                    on_unit=lambda s, m: tick(f"{m} {s[1]}"),
+                )
                 conn.execute(
                     "DELETE FROM a_event_deltas WHERE event_date = ? AND as_of = ? "
                     "AND method = 'ma_endpoints'",
@@ -256,7 +306,9 @@ def analyze_warehouse(
                 save_frame(conn, "a_event_deltas", deltas.assign(computed_at=now))
                 delta_rows += len(deltas)
                 continue
-            delta_rows += save_event_results(conn, wide, event, as_of, now, settings, simulated)
+            delta_rows += save_event_results(
+                conn, wide, event, as_of, now, settings, simulated, on_unit=tick
+            )
             save_event_settings(conn, event, as_of, settings.fingerprint(), now)
         seconds = time.perf_counter() - started
         conn.execute(

@@ -279,13 +279,19 @@ def compute_method_rows(
 
 
 def compute_event_deltas(
-    wide: pd.DataFrame, *, event: date, as_of: date, settings: DeltaSettings
+    wide: pd.DataFrame,
+    *,
+    event: date,
+    as_of: date,
+    settings: DeltaSettings,
+    on_unit: Callable[[tuple[str, str], str], None] | None = None,
 ) -> pd.DataFrame:
     """Every method's delta for every (kind, subject) column of `wide` (see compute_wide_counts).
 
     `wide` must include the ('all', 'all') column. The analysis stops at the last collected
     day (as_of moves back to the day after it); gap days are excluded and named in the notes.
-    Rows follow a_event_deltas' columns, with p_value and q_value.
+    Rows follow a_event_deltas' columns, with p_value and q_value. `on_unit(subject, method)`
+    is called before each (subject, method) is computed (a progress bar's tick).
     """
     if wide.empty:
         return pd.DataFrame()
@@ -301,6 +307,8 @@ def compute_event_deltas(
     rows: list[list[dict[str, Any]]] = []
     for subject in subject_columns(wide):
         for method in [m for m in settings.methods if m in METHOD_FUNCTIONS]:
+            if on_unit:
+                on_unit(subject, method)
             rows.append(compute_method_rows(ctx, subject, method, refusal))
     frame = pd.DataFrame([r for group in rows for r in group])
     if frame.empty:

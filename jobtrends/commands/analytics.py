@@ -53,12 +53,12 @@ def analyze(
     settings = build_delta_settings(app.analytics)
     day = as_of.date() if as_of else _today()
     events = [date.fromisoformat(e) for e in app.analytics.events]
-    from jobtrends.commands.progress import progress_bar
+    from jobtrends.commands.progress import make_step_callback, progress_bar
 
-    # no steps to count from outside analyze_warehouse: the bar shows the elapsed time
+    # one tick per unit of work: daily counts, moving averages, each (subject, method)
     with (
         open_warehouse(app.core.db, create=False, memory_limit=app.core.memory_limit) as conn,
-        progress_bar(f"analyze{' --full' * full}"),
+        progress_bar(f"analyze{' --full' * full}", unit="unit") as bar,
     ):
         summary = analyze_warehouse(
             conn,
@@ -70,6 +70,7 @@ def analyze(
             seasonal=seasonal,
             engagements=app.analytics.engagement,
             simulated=simulated,
+            on_step=make_step_callback(bar),
         )
     click.echo(
         f"analyze ({summary.mode}) as of {day}: "

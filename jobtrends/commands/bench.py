@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from jobtrends.app import AppContext
+from jobtrends.commands.tables import echo_table, table_format_options
 
 
 @click.group()
@@ -112,15 +113,36 @@ def bench_analyze(postings: int, path: str | None) -> None:
 
 @bench.command("faults")
 @click.option("--only", default=None, help="Only the probes whose file name contains this.")
-def bench_faults(only: str | None) -> None:
+@table_format_options
+def bench_faults(only: str | None, fmt: str) -> None:
     """Replay the issue-17 fault table (jobtrends/faults/cases/, one probe a file) against a
     local server, real files and real `jobtrends` processes: one line per probe with what was
-    expected, what happened, PASS/FAIL, the process's peak RSS and seconds. Exit 1 on a FAIL."""
+    expected, what happened, PASS/FAIL, the process's peak RSS and seconds. Exit 1 on a FAIL.
+    --csv/--json: one row per probe (probe, passed, what, expected, observed, rss_mb,
+    seconds), printed when every probe has run."""
     from jobtrends.faults.replay import replay_all
 
     failed = 0
+    rows = []
     for outcome in replay_all(only=only):
-        click.echo(outcome.render())
+        if fmt == "table":
+            click.echo(outcome.render())
+        rows.append(
+            {
+                "probe": outcome.probe.name,
+                "passed": outcome.passed,
+                "what": outcome.probe.probe,
+                "expected": outcome.probe.expected,
+                "observed": outcome.observed,
+                "rss_mb": round(outcome.rss_mb, 1),
+                "seconds": round(outcome.seconds, 2),
+            }
+        )
         failed += not outcome.passed
+    if fmt != "table":
+        import pandas as pd
+
+        echo_table(pd.DataFrame(rows, columns=["probe", "passed", "what", "expected", "observed",
+                                               "rss_mb", "seconds"]), fmt)  # fmt: skip
     if failed:
         raise click.ClickException(f"{failed} probe(s) failed")

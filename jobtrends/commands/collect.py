@@ -80,6 +80,12 @@ def collect(
     else:
         raise click.UsageError("say --once (poll once) or --from-file PATH; `serve` runs forever")
     click.echo(f"{db_path}: runs {result.summary.runs} {result.render()}")
+    if once and not files and not result.summary.runs:
+        click.echo(
+            "no feed was due: each waits its own interval and failing ones back off "
+            "(`jobtrends feeds` shows next_poll)",
+            err=True,
+        )
     if result.all_failed:
         raise click.ClickException(f"every due feed failed: {result.render().split(' entries')[0]}")
 

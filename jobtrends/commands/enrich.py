@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +9,12 @@ import click
 import duckdb
 
 from jobtrends.app import AppContext, db_option
+from jobtrends.commands.tables import (
+    document_format_options,
+    echo_document,
+    echo_table,
+    table_format_options,
+)
 
 PATHS = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -76,8 +81,8 @@ def eval_group() -> None:
     help="Fit the title model and the confusion matrix on this labelled file (repeatable) "
     "instead of using the shipped ones; score PATHS with them.",
 )  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], as_json: bool) -> None:
+@document_format_options
+def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], fmt: str) -> None:
     """Per-category precision/recall/F1, macro F1, and the category shares' errors.
 
     PATHS are labelled CSVs (gzip allowed) with columns title, occupations_category_pref_label
@@ -95,8 +100,8 @@ def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], as_json: boo
         report = evaluate_counts(list(paths), fit=list(fit))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(report.as_json()))
+    if fmt != "table":
+        echo_document(report.as_json(), fmt)
     else:
         click.echo(render_category_report(report) + render_counts(report))
 
@@ -110,14 +115,18 @@ def eval_categories(paths: tuple[Path, ...], fit: tuple[Path, ...], as_json: boo
 )  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the matrix (default: the shipped data file).")  # fmt: skip
+@table_format_options
+@db_option
 @click.pass_obj
 def eval_confusion(
-    app: AppContext, paths: tuple[Path, ...], use_warehouse: bool, out: Path | None
+    app: AppContext, paths: tuple[Path, ...], use_warehouse: bool, out: Path | None, fmt: str
 ) -> None:
     """Rebuild the tagger's confusion matrix, out of fold, from labelled postings.
 
     PATHS as for `eval categories`. Writes analytics/tagging/data/confusion_matrix.json (or
     --out), stamped with the tagger's rules version; share_adjusted corrects with it.
+    --csv/--json print the matrix as rows (truth, predicted, postings); the summary line then
+    goes to stderr.
     """
     from analytics.evaluation.confusion import (
         compute_confusion,
@@ -149,14 +158,21 @@ def eval_confusion(
     stored = render_stored(matrix, render_sources(list(paths), extra))
     target = out or CONFUSION_FILE
     write_confusion_file(stored, target)
+    if fmt != "table":
+        import pandas as pd
+
+        cells = [(t, p, n) for t, row in zip(stored.labels, stored.counts, strict=True)
+                 for p, n in zip(stored.labels, row, strict=True)]  # fmt: skip
+        echo_table(pd.DataFrame(cells, columns=["truth", "predicted", "postings"]), fmt)
     click.echo(
         f"confusion matrix from {len(truths)} labelled postings ({stored.source}), "
-        f"cond {matrix.condition:.2f}, tagger {matrix.tagger_version} -> {target}"
+        f"cond {matrix.condition:.2f}, tagger {matrix.tagger_version} -> {target}",
+        err=fmt != "table",
     )
     if use_warehouse:
         with open_warehouse(app.core.db) as conn:
             save_confusion(conn, stored, datetime.now(UTC))
-        click.echo("stored in the warehouse table tagger_confusion")
+        click.echo("stored in the warehouse table tagger_confusion", err=fmt != "table")
 
 
 @eval_group.command(name="skills")
@@ -165,8 +181,8 @@ def eval_confusion(
     "--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None, help="Where the labelled sets' texts are (default: ../shared/data).",
 )  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_skills(path: Path, data: Path | None, as_json: bool) -> None:
+@document_format_options
+def eval_skills(path: Path, data: Path | None, fmt: str) -> None:
     """Precision and recall per AI skill on a hand-labelled set of real postings.
 
     PATH is a `set,id,skills` CSV such as analytics/evaluation/labels/ai_skills_labelled.csv
@@ -178,16 +194,16 @@ def eval_skills(path: Path, data: Path | None, as_json: bool) -> None:
         result = evaluate_skills(path, data or DEFAULT_DATA)
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(result))
+    if fmt != "table":
+        echo_document(result, fmt)
     else:
         click.echo(render_skill_report(result))
 
 
 @eval_group.command(name="rates")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
+@document_format_options
+def eval_rates(paths: tuple[Path, ...], fmt: str) -> None:
     """Exact-match rate of extracted pay against the files' own pay fields, and the failures.
 
     PATHS: Upwork RSS XML, the powerbi JSON snapshots, the 2021 JSONL, the AI-2023 JSON, the
@@ -200,8 +216,8 @@ def eval_rates(paths: tuple[Path, ...], as_json: bool) -> None:
         result = evaluate_rates(files, skippable=skippable)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps(result))
+    if fmt != "table":
+        echo_document(result, fmt)
         return
     click.echo(
         f"n = {result['n']}  exact = {result['exact']}  exact_rate = {result['exact_rate']:.4f}"

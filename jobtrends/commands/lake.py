@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from jobtrends.app import AppContext
+from jobtrends.commands.tables import echo_table, table_format_options
 
 LAKE_OPTION = click.option(
     "--lake",
@@ -151,10 +152,12 @@ def lake() -> None:
     default=None,
     help="Also bring this warehouse's postings (and tags) to the merged version.",
 )
-def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) -> None:
+@table_format_options
+def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None, fmt: str) -> None:
     """Merge the raw runs committed since the watermark into a new version of postings,
     with save_batch's dedupe (same ids, times_seen, first_seen, feeds), and publish it
-    atomically (_current.json). Prints the version, runs, rows and seconds."""
+    atomically (_current.json). Prints the version, runs, rows and seconds (--csv/--json:
+    one row with lake, version, engine, runs, raw_rows, postings, seconds)."""
     from warehouse.lake import LakeError
     from warehouse.lake_engine import EngineError, open_engine
     from warehouse.lake_merge import merge_lake
@@ -171,4 +174,11 @@ def lake_merge(lake_dir: Path, engine: str, spark_master: str, db: Path | None) 
         raise click.ClickException(str(exc)) from exc
     finally:
         runner.close()
+    if fmt != "table":
+        import dataclasses
+
+        import pandas as pd
+
+        echo_table(pd.DataFrame([{"lake": str(lake_dir), **dataclasses.asdict(summary)}]), fmt)
+        return
     click.echo(f"{lake_dir}: {summary.render()}")

@@ -41,13 +41,18 @@ def progress_bar(
 
 
 def make_step_callback(bar: tqdm[Any]) -> Callable[[str, int], None]:
-    """on_step(name, steps_total) for a job of named steps: one tick per step, named."""
+    """on_step(name, steps_total), called as each named step starts: the bar counts the
+    steps done (the one before this), names the one running, and takes a total that grows
+    (analyze learns its subjects after the first steps) without starting over."""
+    started = 0
 
     def on_step(name: str, steps_total: int) -> None:
+        nonlocal started
         if bar.total != steps_total:
-            bar.reset(total=steps_total)
+            bar.total = steps_total
         bar.set_postfix_str(name, refresh=False)
-        bar.update(1)
+        bar.update(1 if started else 0)
+        started += 1
 
     return on_step
 

@@ -1,6 +1,6 @@
 """`jobtrends validate`: planted effects, the null mode under persistent noise, and placebo
-dates on an imported real series. Each mode prints its numbers and exits non-zero when a
-target is missed."""
+dates on an imported real series. Each mode prints its numbers (--csv/--json: its tables
+stacked, tables.echo_tables) and exits non-zero when a target is missed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from jobtrends.app import AppContext, db_option
+from jobtrends.commands.tables import echo_tables, table_format_options
 
 
 @click.command()
@@ -41,6 +42,7 @@ from jobtrends.app import AppContext, db_option
     show_default=True,
     help="With --simulator: postings per simulated warehouse (2021-11-01..2024-03-31).",
 )
+@table_format_options
 @db_option
 @click.pass_obj
 def validate(
@@ -50,6 +52,7 @@ def validate(
     placebo_series: str | None,
     simulator: bool,
     postings: int,
+    fmt: str,
 ) -> None:
     """Plant effects and show how well did/its recover them (and that share/did remove
     platform growth where window shows it). Exits non-zero when did/its miss the bar."""
@@ -61,10 +64,10 @@ def validate(
     )
 
     if null_mode:
-        _validate_null(seeds)
+        _validate_null(seeds, fmt)
         return
     if placebo_series:
-        _validate_placebo_series(app, placebo_series)
+        _validate_placebo_series(app, placebo_series, fmt)
         return
     if simulator:
         from analytics.simulation.validate_warehouse import (
@@ -80,13 +83,24 @@ def validate(
                 f"seed {seed}: simulated in {sec:.0f} s", err=True
             ),
         )
-        click.echo(f"{seeds} simulated warehouses of {postings:,} postings (real simulator)")
-        for line in render_default_control_check(results):
-            click.echo(line)
+        if fmt == "table":
+            click.echo(f"{seeds} simulated warehouses of {postings:,} postings (real simulator)")
+            for line in render_default_control_check(results):
+                click.echo(line)
     else:
         results = compute_validation(range(seeds))  # its own untouched controls
-        click.echo(f"{seeds} seeds of generated daily counts")
+        if fmt == "table":
+            click.echo(f"{seeds} seeds of generated daily counts")
     table = compute_coverage_table(results)
+    needed = table.set_index("method").loc[["did", "its"], "passes"]
+    if fmt != "table":
+        growth = compute_growth_check(results).rename(
+            columns={"mean": "mean_pct", "min": "min_pct", "max": "max_pct", "size": "cases"}
+        )
+        echo_tables({"coverage": table, "growth": growth}, fmt)
+        if not needed.all():
+            raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} coverage")
+        return
     click.echo("(category, seed) cases with >= 50 postings/day")
     _echo_coverage(table)
     click.echo("no planted effect, platform growth (mean estimate %):")
@@ -94,7 +108,6 @@ def validate(
         click.echo(
             f"  {r.method:8} {r.mean:+7.1f}  (min {r.min:+.1f}, max {r.max:+.1f}, n={r.size})"
         )
-    needed = table.set_index("method").loc[["did", "its"], "passes"]
     if not needed.all():
         raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} coverage")
 
@@ -113,7 +126,7 @@ def _echo_coverage(table: Any) -> None:
         )
 
 
-def _validate_null(seeds: int) -> None:
+def _validate_null(seeds: int, fmt: str) -> None:
     from analytics.simulation.validate_counts import (
         MAX_FALSE_POSITIVE,
         NOISE_SD,
@@ -124,15 +137,24 @@ def _validate_null(seeds: int) -> None:
         compute_power_table,
     )
 
-    click.echo(f"{seeds} seeds x persistence 0, 0.9, 0.97, 0.99 (AR(1) log-demand, sd {NOISE_SD})")
     null = compute_null_table(range(seeds))
-    click.echo("no effect anywhere: share of 95% intervals excluding zero (target <= 7%)")
-    _echo_coverage(null)
     planted = compute_planted_table(range(seeds))
     planted = planted[planted["method"].isin(["did", "its"])]
+    power = compute_power_table(range(seeds))
+    bad_null = null[null["method"].isin(["did", "its"])]["excludes_zero"] > MAX_FALSE_POSITIVE
+    bad_cover = planted["coverage_95"] < REQUIRED_COVERAGE
+    failed = "false positives above 7% or coverage below 90% somewhere"
+    if fmt != "table":
+        sized = {c: f"power_{c:g}pct" for c in power.columns if isinstance(c, float)}
+        echo_tables({"null": null, "planted": planted, "power": power.rename(columns=sized)}, fmt)
+        if bad_null.any() or bad_cover.any():
+            raise click.ClickException(failed)
+        return
+    click.echo(f"{seeds} seeds x persistence 0, 0.9, 0.97, 0.99 (AR(1) log-demand, sd {NOISE_SD})")
+    click.echo("no effect anywhere: share of 95% intervals excluding zero (target <= 7%)")
+    _echo_coverage(null)
     click.echo("planted effects -35..+35%: coverage of the planted value (target >= 90%)")
     _echo_coverage(planted)
-    power = compute_power_table(range(seeds))
     click.echo("power: share of planted effects detected (interval excludes 0), by size")
     sizes = [c for c in power.columns if isinstance(c, float)]
     click.echo(
@@ -147,13 +169,11 @@ def _validate_null(seeds: int) -> None:
             + " ".join(f"{r[s]:7.0%}" for s in sizes)
             + f"  {'> 30' if math.isnan(smallest) else f'{smallest:.0f}'}%"
         )
-    bad_null = null[null["method"].isin(["did", "its"])]["excludes_zero"] > MAX_FALSE_POSITIVE
-    bad_cover = planted["coverage_95"] < REQUIRED_COVERAGE
     if bad_null.any() or bad_cover.any():
-        raise click.ClickException("false positives above 7% or coverage below 90% somewhere")
+        raise click.ClickException(failed)
 
 
-def _validate_placebo_series(app: AppContext, series: str) -> None:
+def _validate_placebo_series(app: AppContext, series: str, fmt: str) -> None:
     from analytics.simulation.validate_counts import MAX_FALSE_POSITIVE
     from analytics.simulation.validate_series import (
         PLACEBO_LAST,
@@ -169,15 +189,20 @@ def _validate_placebo_series(app: AppContext, series: str) -> None:
     if wide.shape[1] < 2:
         raise click.ClickException(f"external series {series!r} has no sectors in {app.core.db}")
     result = compute_calibrated(compute_series_placebos(wide))
-    click.echo(
-        f"{series}: {wide.shape[1] - 1} sectors, {result['placebo'].nunique()} placebo dates "
-        f"before {PLACEBO_LAST}, windows {PLACEBO_WINDOW_DAYS} days a side"
-    )
     table = result.groupby("method").agg(
         cases=("excludes_zero", "size"),
         excludes_zero=("excludes_zero", "mean"),
         calibrated_cases=("calibrated_excludes_zero", "count"),
         calibrated=("calibrated_excludes_zero", "mean"),
+    )
+    if fmt != "table":
+        echo_tables({"placebo": table.reset_index()}, fmt)
+        if (table["excludes_zero"] > MAX_FALSE_POSITIVE).any():
+            raise click.ClickException("placebo false positives above 7%")
+        return
+    click.echo(
+        f"{series}: {wide.shape[1] - 1} sectors, {result['placebo'].nunique()} placebo dates "
+        f"before {PLACEBO_LAST}, windows {PLACEBO_WINDOW_DAYS} days a side"
     )
     for method, r in table.iterrows():
         click.echo(
