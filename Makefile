@@ -44,7 +44,7 @@ bench: bench-collect ## Every benchmark (long: run under nice, one at a time)
 	$(BIN)/python -m tests.bench_report 5000000
 
 bench-collect: $(STAMP) ## The collector benchmark at 10k and 50k items (the goal's sizes)
-	for n in 10000 50000; do $(BIN)/jobtrends bench collect --items $$n; done
+	for n in 10000 50000; do $(BIN)/jobtrends bench collect --items $$n --repeat 5; done
 
 clean: ## Remove the venv and tool caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

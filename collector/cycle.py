@@ -19,6 +19,7 @@ import duckdb
 from collector.feeds import FeedSpec
 from collector.fetch import READ_TIMEOUT_S, arrival_time
 from collector.fetch_window import fetch_feeds
+from collector.legacy_spool import legacy_spool_dir, save_legacy_spool
 from collector.page import FeedPage, parse_file_page, parse_page
 from collector.save import (
     SavePage,
@@ -36,8 +37,7 @@ from warehouse.temp_files import remove_dead_temp_files
 # DuckDB threads on the cycle's connection: a page is one feed's 1,000 entries at most, too
 # small for more threads to pay for their coordination on 2 cores.
 SAVE_THREADS = 1
-LEGACY_SPOOL_DIR = "spool"  # beside the warehouse, in versions before 2026-12-01
-LEGACY_SPOOL_SUFFIX = ".arrow"  # "...-000003.batch.arrow"
+LEGACY_SPOOL_SUFFIX = ".arrow"  # "...-000003.batch.arrow" (collector/legacy_spool.py)
 
 
 @dataclass
@@ -48,6 +48,7 @@ class CycleSummary:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RUN_COUNTERS, 0))
     fetch_seconds: float = 0.0  # waiting for responses and parsing them
     save_seconds: float = 0.0  # in DuckDB: the pages' transactions, closing, the snapshot
+    legacy_runs: list[int] = field(default_factory=list)  # an earlier version's spool, saved
 
     def render(self) -> str:
         c = self.counts
@@ -57,7 +58,7 @@ class CycleSummary:
             f"entries_seen={c['entries_seen']} postings_new={c['postings_new']} "
             f"rejects={c['rejects']} fetch_parse_s={self.fetch_seconds:.2f} "
             f"save_s={self.save_seconds:.2f}"
-        )
+        ) + (f" legacy_spool_runs={self.legacy_runs}" if self.legacy_runs else "")
 
 
 @dataclass(frozen=True)
@@ -75,22 +76,24 @@ class CycleOptions:
 def remove_dead_temp_files_of(db_path: Path) -> list[Path]:
     """What killed processes left beside the warehouse: half-written snapshots, and the
     spool's temp parts of collector versions that had a spool."""
-    spool = remove_dead_temp_files(db_path.parent / LEGACY_SPOOL_DIR, (LEGACY_SPOOL_SUFFIX,))
+    spool = remove_dead_temp_files(legacy_spool_dir(db_path), (LEGACY_SPOOL_SUFFIX,))
     return remove_dead_snapshot_temps(db_path) + spool
 
 
 @contextmanager
 def open_cycle_warehouse(
-    db_path: Path, options: CycleOptions
-) -> Iterator[duckdb.DuckDBPyConnection]:
+    db_path: Path, options: CycleOptions, now: datetime
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[int]]]:
     """The cycle's one connection: waits for the lock, capped, SAVE_THREADS threads. Removes
-    dead processes' temp files first (the next start after a crash)."""
+    dead processes' temp files first (the next start after a crash), then saves what an
+    earlier version left in its spool (the runs it saved come with the connection)."""
     remove_dead_temp_files_of(db_path)
     with open_warehouse(
         db_path, wait_seconds=options.wait_seconds, memory_limit=options.memory_limit
     ) as conn:
         conn.execute(f"SET threads = {SAVE_THREADS}")
-        yield conn
+        memory = (options.memory_limit, options.retry_memory_limit)
+        yield conn, save_legacy_spool(conn, db_path, now, memory)
 
 
 def save_pages(
@@ -145,7 +148,7 @@ def run_cycle(
     """Poll every due feed of `specs` once: fetch, parse, save (a transaction per feed).
     `now` is the cycle's start; each poll's time is when its response arrived."""
     cycle_start = time.monotonic()
-    with open_cycle_warehouse(db_path, options) as conn:
+    with open_cycle_warehouse(db_path, options, now) as (conn, legacy_runs):
         with transaction(conn):
             save_feed_specs(conn, [(s.name, s.url, s.kind, s.source, s.min_interval_s,
                                     s.enabled) for s in specs], now)  # fmt: skip
@@ -153,7 +156,9 @@ def run_cycle(
         fetched = fetch_feeds(due, now, timeout_s=options.timeout_s, cycle_start=cycle_start,
                               contact=options.contact)  # fmt: skip
         pages = (parse_page(result) for result in fetched)
-        return save_pages(conn, db_path, "poll", now, pages, options, save, cycle_start)
+        summary = save_pages(conn, db_path, "poll", now, pages, options, save, cycle_start)
+    summary.legacy_runs = legacy_runs
+    return summary
 
 
 def collect_files(
@@ -166,5 +171,7 @@ def collect_files(
     """Save recorded RSS/Atom files as one 'file' run, a page (and a transaction) per file,
     exactly as if fetched (feed = the file's stem)."""
     pages = (parse_file_page(p, p.read_bytes(), now, source) for p in paths)
-    with open_cycle_warehouse(db_path, options) as conn:
-        return save_pages(conn, db_path, "file", now, pages, options)
+    with open_cycle_warehouse(db_path, options, now) as (conn, legacy_runs):
+        summary = save_pages(conn, db_path, "file", now, pages, options)
+    summary.legacy_runs = legacy_runs
+    return summary

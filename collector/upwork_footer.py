@@ -41,7 +41,9 @@ def parse_plain_text(description_html: str | None) -> str | None:
     text = parse_html_text(description_html)
     if text is None:
         return None
-    kept = [line for line in text.splitlines() if line.lower() != _APPLY_LINE]
+    # lines are stripped: only one of the apply line's length can be it (lower() is the cost)
+    n = len(_APPLY_LINE)
+    kept = [line for line in text.splitlines() if len(line) != n or line.lower() != _APPLY_LINE]
     return "\n".join(kept) or None
 
 

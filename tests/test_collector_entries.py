@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from collector.entries import parse_feed_bytes, parse_html_text, parse_posted_on
+from collector.upwork_footer import parse_plain_text
 from tests.conftest import SHARED_DATA
 
 RECORDED = Path(__file__).parent / "fixtures" / "feeds" / "recorded"
@@ -94,6 +97,31 @@ def test_parse_html_text_and_posted_on() -> None:
     assert text == "Hi\nHourly Range: $15.00-$30.00\nPosted On: May 13, 2024 09:46 UTC"
     assert parse_posted_on(text) is not None and parse_posted_on(text).hour == 9  # type: ignore[union-attr]
     assert parse_posted_on("no footer") is None
+
+
+def _per_line_text(markup: str) -> str | None:
+    """parse_html_text as first written: blanks collapsed line by line (the reference)."""
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", markup, flags=re.S | re.I)
+    text = re.sub(r"</?(?:br|div|h1|h2|h3|h4|li|ol|p|table|tr|ul)\b[^>]*>", "\n", text, flags=re.I)
+    text = html.unescape(re.sub(r"<!--.*?-->|<[^>]*>", "", text, flags=re.S))
+    lines = (re.sub(r"[ \t\r\f\v\xa0]+", " ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
+# blanks and line breaks of every kind, tags, entities, and the Upwork apply line
+PIECES = [" ", "  ", "\t", "\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\xa0",
+          "\u2028", "\u2029", "\u3000", "<br />", "<P>", "</li>", "<b>", "&amp;", "&nbsp;",
+          "x", "Budget", "click to apply", "Click To Apply", "<script>a</script>"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+@example("x  x\xa0 \tx\u3000 x \rx")
+def test_html_text_collapses_blanks_as_line_by_line(markup: str) -> None:
+    # one pass over the whole text (collector/html_text.py) must read as one per line did
+    expected = _per_line_text(markup)
+    assert parse_html_text(markup) == expected
+    kept = [line for line in (expected or "").splitlines() if line.lower() != "click to apply"]
+    assert parse_plain_text(markup) == ("\n".join(kept) or None)
 
 
 @given(

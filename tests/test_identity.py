@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from hypothesis import given
+from urllib.parse import urlsplit, urlunsplit
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from warehouse.identity import canonical_url, dedupe_key, posting_id
+from warehouse.identity import _kept_query, canonical_url, dedupe_key, posting_id
 
 
 def test_tracking_parameters_and_host_case_are_removed() -> None:
@@ -48,3 +50,34 @@ def test_posting_id_is_positive_63_bit_and_stable(key: str) -> None:
     pid = posting_id(key)
     assert 0 <= pid < 2**63
     assert pid == posting_id(key)
+
+
+def _canonical_by_urlsplit(url: str) -> str:
+    """canonical_url as first written, every URL through urlsplit (the reference)."""
+    parts = urlsplit(url.strip())
+    scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    if port and not ((scheme == "https" and port == 443) or (scheme == "http" and port == 80)):
+        host = f"{host}:{port}"
+    return urlunsplit((scheme, host, parts.path.rstrip("/") or "/", _kept_query(parts.query), ""))
+
+
+URL_PIECES = [*"aZ09.-/_~%?#&=:@ \t\n\\[]+", "utm_x=1", "source=rss", ":443", ":8080", "é",
+              "\u3000", "//", "www.upwork.com", "/jobs/x_%7E01"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=14).map("".join),
+       st.sampled_from(["https://", "http://h", "HTTP://h", " https://a.io", ""]))  # fmt: skip
+@example("/jobs/x_%7E01/?source=rss#top", "https://www.upwork.com")
+@example("@evil.io/x", "http://user")
+@example("/a b", "https://a.io")
+def test_the_simple_url_shortcut_reads_as_urlsplit_does(rest: str, start: str) -> None:
+    url = start + rest
+    try:
+        expected: str | tuple[str, str] = _canonical_by_urlsplit(url)
+    except ValueError as exc:  # a port that is no number
+        expected = ("ValueError", str(exc))
+    try:
+        got: str | tuple[str, str] = canonical_url(url)
+    except ValueError as exc:
+        got = ("ValueError", str(exc))
+    assert got == expected

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 import duckdb
+import pyarrow as pa
 
 # What one poll did (fetch_log.outcome): an answer (ok, not_modified), a retryable failure
 # (retry), a terminal one (failed) or a feed that is gone (404/410: never polled again).
@@ -63,12 +64,19 @@ def save_feed_specs(
     permanent redirect, since it is a new feed; an unchanged one keeps where a permanent
     redirect moved the feed (`url`; `listed_url` is the list's).
     """
-    for name, url, kind, source, interval, enabled in specs:
+    if not specs:
+        return
+    # one statement for the whole list (one per feed cost 6 ms each); a name listed twice is
+    # its last listing, as when each was upserted in turn
+    last = list({spec[0]: spec for spec in specs}.values())
+    names = ("name", "url", "kind", "source", "interval", "enabled")
+    conn.register("_specs", pa.table(dict(zip(names, zip(*last, strict=True), strict=True))))
+    try:
         conn.execute(
             """
             INSERT INTO feeds (name, url, listed_url, kind, source, enabled, min_interval_s,
                                updated_at)
-            VALUES ($name, $url, $url, $kind, $source, $enabled, $interval, $now)
+            SELECT name, url, url, kind, source, enabled, interval, $now FROM _specs
             ON CONFLICT (name) DO UPDATE SET
                 etag = CASE WHEN feeds.listed_url = excluded.listed_url THEN feeds.etag END,
                 last_modified = CASE WHEN feeds.listed_url = excluded.listed_url
@@ -83,16 +91,10 @@ def save_feed_specs(
                 enabled = excluded.enabled, min_interval_s = excluded.min_interval_s,
                 updated_at = excluded.updated_at
             """,
-            {
-                "name": name,
-                "url": url,
-                "kind": kind,
-                "source": source,
-                "enabled": enabled,
-                "interval": interval,
-                "now": now,
-            },  # fmt: skip
+            {"now": now},
         )
+    finally:
+        conn.unregister("_specs")
 
 
 def read_due_feeds(
@@ -121,8 +123,14 @@ def save_fetch_outcome(
 ) -> None:
     """One fetch_log row, and (`update_feed`) the feed's health, validators and next poll time
     (a recorded file is logged like a poll but is no feed of the list)."""
+    # OR REPLACE (a second file of the same name in one run) only when there is a row to
+    # replace: it cost 4 ms a row, a plain INSERT 1 ms
+    replaced = conn.execute(
+        "SELECT count(*) FROM fetch_log WHERE run_id = ? AND feed_name = ?", [run_id, o.feed_name]
+    ).fetchone()
+    verb = "INSERT OR REPLACE" if replaced and replaced[0] else "INSERT"
     conn.execute(
-        "INSERT OR REPLACE INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"{verb} INTO fetch_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
         [
             run_id,
             o.feed_name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, not what they look at.
@@ -13,12 +14,25 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_",)
 
 
+# A URL already in the simple shape nearly every feed link has (lower-case http(s), a plain
+# lower-case host, no port, user or blanks): canonical_url needs no urlsplit for it (a third of
+# the cost of a key). "https://www.upwork.com/jobs/x_%7E01?source=rss#a" ->
+# ("https", "www.upwork.com", "/jobs/x_%7E01", "source=rss"); any other shape takes urlsplit.
+SIMPLE_URL_RE = re.compile(r"(https?)://([a-z0-9.-]+)([^?#:@\s\\]*)(?:\?([^#\s]*))?(?:#\S*)?")
+
+
 def canonical_url(url: str) -> str:
     """The URL with scheme and host lower-cased, default port, fragment and tracking removed.
 
     "HTTPS://WWW.Example.com:443/jobs/1?utm_source=x&id=2#top" -> "https://www.example.com/jobs/1?id=2"
     """
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    simple = SIMPLE_URL_RE.fullmatch(url)
+    if simple and (simple[3] == "" or simple[3].startswith("/")):
+        scheme, host, path, query = simple.groups()
+        kept = _kept_query(query or "")
+        return f"{scheme}://{host}{path.rstrip('/') or '/'}{'?' + kept if kept else ''}"
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port

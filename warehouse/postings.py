@@ -191,7 +191,13 @@ def save_batch_counted(
 ) -> tuple[dict[str, int], int]:
     """save_batch, also returning how many raw versions this batch appended (taken from the
     INSERT itself: counting raw_entries of the run afterwards rescanned the whole run for
-    every part, quadratic in a cycle's size)."""
+    every part, quadratic in a cycle's size).
+
+    The batch is joined with postings once (`_classified`: each row, whether it is new and
+    the stored content hash); new postings are a plain INSERT and only the stored ones an
+    UPDATE. An INSERT ... ON CONFLICT over every row cost 1.2 of a 50k-item cycle's 3.8
+    DuckDB CPU-seconds more, for the same rows."""
+    params = {"run_id": run_id, "seen_at": seen_at}
     conn.register("_batch", batch)
     try:
         # The newest version of each posting in this batch, and every feed it was seen in. A
@@ -216,52 +222,63 @@ def save_batch_counted(
                 """,
                 {"seen_at": seen_at},
             )
-        inserted = conn.execute(
-            f"""
-            INSERT INTO raw_entries
-            SELECT $run_id, l.feed_name, l.source, l.posting_id, l.guid, l.link, l.title,
-                   l.summary_html, l.content_html, l.published_at, l.updated_at, l.tags,
-                   l.content_hash, $seen_at
-            FROM {latest} l LEFT JOIN postings p USING (posting_id)
-            WHERE p.posting_id IS NULL OR p.content_hash <> l.content_hash
-            """,  # noqa: S608 (latest is one of two fixed texts)
-            {"run_id": run_id, "seen_at": seen_at},
-        ).fetchone()
-        new_rows = conn.execute(
-            f"""
-            SELECT l.feed_name, count(*) FROM {latest} l
-            ANTI JOIN postings p USING (posting_id) GROUP BY l.feed_name
-            """,  # noqa: S608
-            {"seen_at": seen_at} if latest != "_latest" else {},
-        ).fetchall()
         conn.execute(
             f"""
+            CREATE OR REPLACE TEMP TABLE _classified AS
+            SELECT l.*, p.posting_id IS NULL AS is_new, p.content_hash AS stored_hash
+            FROM {latest} l LEFT JOIN postings p USING (posting_id)
+            """,  # noqa: S608 (latest is one of two fixed texts)
+            {"seen_at": seen_at} if latest != "_latest" else {},
+        )
+        inserted = conn.execute(
+            """
+            INSERT INTO raw_entries
+            SELECT $run_id, feed_name, source, posting_id, guid, link, title, summary_html,
+                   content_html, published_at, updated_at, tags, content_hash, $seen_at
+            FROM _classified WHERE is_new OR stored_hash <> content_hash
+            """,
+            params,
+        ).fetchone()
+        new_rows = conn.execute(
+            "SELECT feed_name, count(*) FROM _classified WHERE is_new GROUP BY feed_name"
+        ).fetchall()
+        conn.execute(
+            """
             INSERT INTO postings
             SELECT posting_id, dedupe_key, source, canonical_url, title, description,
                    platform_category, min_posted, $seen_at, $seen_at, sightings, batch_feeds,
                    content_hash, $run_id, $run_id, is_simulated
-            FROM {latest}
-            ON CONFLICT (posting_id) DO UPDATE SET
-                title = excluded.title,
-                description = excluded.description,
-                platform_category = coalesce(excluded.platform_category,
-                                             postings.platform_category),
-                posted_at = least(postings.posted_at, excluded.posted_at),
-                last_seen = greatest(postings.last_seen, excluded.last_seen),
-                times_seen = postings.times_seen + excluded.times_seen,
-                feeds = list_sort(list_distinct(list_concat(postings.feeds, excluded.feeds))),
-                content_hash = excluded.content_hash,
-                last_run_id = excluded.last_run_id
-            """,  # noqa: S608
-            {"run_id": run_id, "seen_at": seen_at},
+            FROM _classified WHERE is_new
+            """,
+            params,
         )
+        if sum(int(n) for _, n in new_rows) < batch.num_rows:  # some were stored before
+            conn.execute(
+                """
+                UPDATE postings SET
+                    title = l.title,
+                    description = l.description,
+                    platform_category = coalesce(l.platform_category,
+                                                 postings.platform_category),
+                    posted_at = least(postings.posted_at, l.min_posted),
+                    last_seen = greatest(postings.last_seen, $seen_at),
+                    times_seen = postings.times_seen + l.sightings,
+                    feeds = list_sort(list_distinct(list_concat(postings.feeds, l.batch_feeds))),
+                    content_hash = l.content_hash,
+                    last_run_id = $run_id
+                FROM _classified l
+                WHERE NOT l.is_new AND postings.posting_id = l.posting_id
+                """,
+                params,
+            )
     except BaseException:
         # a failed statement aborts the caller's transaction, which then refuses even this
-        # cleanup (its rollback drops _latest): raise the error that failed it, not that one
+        # cleanup (its rollback drops the temp tables): raise the error that failed it
         with contextlib.suppress(duckdb.Error):
             conn.unregister("_batch")
         raise
     conn.unregister("_batch")
     conn.execute("DROP TABLE IF EXISTS _latest")
+    conn.execute("DROP TABLE _classified")
     new_versions = int(inserted[0]) if inserted else 0
     return {str(feed): int(n) for feed, n in new_rows}, new_versions

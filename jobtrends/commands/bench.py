@@ -21,8 +21,11 @@ def bench() -> None:
 @bench.command(name="collect")
 @click.option("--items", "n_items", type=int, default=10_000, show_default=True,
               help="Generated items, served in pages of 1,000.")  # fmt: skip
+@click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Time feedparser and a cycle this many times in turn; print the "
+                   "median run.")  # fmt: skip
 @click.pass_obj
-def bench_collect(app: AppContext, n_items: int) -> None:
+def bench_collect(app: AppContext, n_items: int, repeat: int) -> None:
     """Serve N generated items from a local server and time one collection cycle against
     feedparser alone on the same bytes: the cycle's CPU seconds over feedparser's (the goal,
     at most 1.5x), wall seconds, peak RSS."""
@@ -33,6 +36,7 @@ def bench_collect(app: AppContext, n_items: int) -> None:
             n_items,
             memory_limit=app.core.collect_memory_limit,
             retry_memory_limit=app.core.memory_limit,
+            repeat=repeat,
         )
     )
 

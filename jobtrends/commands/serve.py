@@ -50,6 +50,12 @@ def serve(
         raise click.UsageError("--shard k/K goes with --lake DIR")
     if lake is not None:
         return run_lake_serve(app, config, lake, shard, feed_specs(app, feeds))
+    from collector.legacy_spool import LegacySpoolError, check_legacy_spool
+
+    try:  # the first cycle saves them; one it cannot read is the operator's to decide
+        check_legacy_spool(app.core.db)
+    except LegacySpoolError as exc:
+        raise click.ClickException(str(exc)) from exc
     cli = Path(sys.argv[0])
     logging.getLogger("jobtrends.service").info(
         "other commands from another shell: %s --db %s health | feeds | deltas | report",
