@@ -51,7 +51,8 @@ def save_page_committed(
 ) -> None:
     """`save` one page in a transaction of its own. `memory` = (the connection's cap, a
     larger one): a page that runs out of memory under the first (a very big recorded file)
-    is rolled back and saved once more under the second, instead of failing every cycle."""
+    is rolled back and saved once more under the second, and checkpointed under it, instead of
+    failing every cycle."""
     try:
         with transaction(conn):
             save(conn, run_id, page)
@@ -65,6 +66,9 @@ def save_page_committed(
         try:
             with transaction(conn):
                 save(conn, run_id, page)
+            # write the big page out of the WAL while the larger cap holds: a checkpoint of it
+            # under the small cap (at the snapshot, or when the run closes) is a FATAL error
+            conn.execute("CHECKPOINT")
         finally:
             set_memory_limit(conn, cap)
 

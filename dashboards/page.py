@@ -127,8 +127,10 @@ with a 95% block-bootstrap interval.</li>
 <li><b>Share.</b> The same comparison for the subject's share of all postings that day, so a
 platform-wide rise or fall cancels out.</li>
 <li><b>Difference-in-differences (did).</b> The subject's change minus the change of its
-control, with a 95% Newey-West interval. On this page the control is: <b>$controls</b> (by
-default all other postings, the platform minus the subject; <code>[analytics] controls</code>
+control, with a 95% interval from weekly fits whose errors may persist or drift. On this page
+the control is: <b>$controls</b> (by default the typical donor categories: of all categories
+but the subject and the most exposed third, the half whose own change was nearest the median
+category's; all other postings when fewer than three qualify; <code>[analytics] controls</code>
 names categories to use instead, ones you believe unaffected). A did number is relative to its
 control: if the control moved, so does every did. <code>did_external</code> uses an imported
 economy-wide index instead.</li>

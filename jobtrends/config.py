@@ -96,7 +96,7 @@ class AnalyticsConfig:
     window_days: int = 364  # before/after window length (52 weeks)
     lag_days: int = 91  # days skipped after the event while an effect ramps in
     base_floor: int = 30  # fewer postings than this in the before window: not meaningful
-    controls: tuple[str, ...] = ()  # empty: all other postings (the platform minus the subject)
+    controls: tuple[str, ...] = ()  # empty: the median of donor categories (trends/controls.py)
     external_series: str = "indeed_postings_index"  # external_series row set for did_external
     external_sector: str = "aggregate"
     # count only postings of these engagements, e.g. ["freelance", "contract"]; empty: all.

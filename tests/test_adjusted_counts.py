@@ -18,6 +18,7 @@ from analytics.trends.adjusted import (
     ConfusionMatrix,
     compute_adjusted_deltas,
     compute_adjusted_shares,
+    compute_level_cv,
     compute_rates,
 )
 from analytics.trends.analyze import analyze_warehouse
@@ -124,6 +125,23 @@ def test_unstable_matrix_is_refused_with_the_reason() -> None:
     )
     assert result["A"]["meaningful"] is False
     assert "condition number" in result["A"]["note"]
+
+
+def test_level_too_uncertain_for_a_small_category_is_refused_with_the_reason() -> None:
+    # B's matrix row rests on 40 labelled postings and Other (8,000) leaks into it at 6%: the
+    # bootstrap spread of B's corrected level is far above a tenth of it, so no change is sized
+    rates_b = np.array([[0.60, 0.05, 0.35], [0.05, 0.55, 0.40], [0.04, 0.06, 0.90]])
+    counts = np.rint(rates_b * np.array([[4000], [40], [8000]])).astype(int)
+    inputs = build_inputs(drop=0.30)
+    thin = ConfusionMatrix(LABELS, counts, "thin")
+    result = compute_adjusted_deltas(
+        AdjustedInputs(thin, inputs.tagged, inputs.exact), BEFORE, AFTER, seed=7
+    )
+    assert result["B"]["meaningful"] is False
+    assert "correction too uncertain for B" in result["B"]["note"]
+    assert "estimate_pct" in result["A"]  # A's row is well estimated: published
+    cv = compute_level_cv(np.array([[0.1, 0.0], [0.3, 0.0]]))
+    assert cv[0] == pytest.approx(0.5) and cv[1] == np.inf
 
 
 def test_share_errors_and_planted_drops_on_labelled_pairs() -> None:

@@ -72,6 +72,29 @@ def test_patterns_the_issue_found_missing(text: str, expected: set[str]) -> None
         ("No use of a.i. tools like ChatGPT allowed", set()),
         ("Fine-tune a GPT model on our FAQ", {"llm_api_integration"}),
         ("Fine-tune a BERT model for sentiment", {"machine_learning"}),
+        # a list under a "Preferred Skills:" heading is only welcomed
+        (
+            "Requirements:\nPython\nPreferred Skills:\nWearables\nExperience with machine learning",
+            set(),
+        ),
+        (
+            "Preferred Skills:\nSQL\nRequirements:\nExperience with machine learning",
+            {"machine_learning"},
+        ),
+        # a cloud product's name is not the skill
+        ("Azure Synapse, Azure Data Lake, Azure Machine Learning and Azure Functions", set()),
+        ("Clone the Llama-2 notebook in Azure Machine Learning Studio", {"llm_api_integration"}),
+        # an AI product to build, but not AI tools, a field, a conjunction or a person between
+        ("AI based case management system for a law firm", {"ai_app_development"}),
+        ("Create a mobile ordering app powered by AI", {"ai_app_development"}),
+        ("iOS AI Health & Productivity App", {"ai_app_development"}),
+        ("Build a text-to-image tool for musicians", {"ai_app_development"}),
+        ("Familiarity with real-world AI applications", set()),
+        ("Experience with AI or SaaS products", set()),
+        ("Utilize AI-based techniques and tools", set()),
+        # generating images alone may be a render or a logo placed on a photo
+        ("Generating images dynamically with logos placed on them", set()),
+        ("Generating realistic images with AI for our menu", {"ai_image_video_generation"}),
     ],
 )
 def test_narrowed_patterns(text: str, expected: set[str]) -> None:
@@ -141,8 +164,8 @@ def test_hand_labelled_set_floors() -> None:
     out = CliRunner().invoke(cli, ["eval", "skills", str(LABELS_FILE), "--json"])
     assert out.exit_code == 0, out.output
     result = json.loads(out.output)
-    # measured 0.854 / 0.782 (0.547 / 0.802 before issue 13): floors, not the numbers
+    # measured 0.882 / 0.828 (0.547 / 0.802 before issue 13): floors, not the numbers
     assert result["micro_precision"] >= 0.80 and result["micro_recall"] >= 0.72
     per = result["per_skill"]
-    for slug in ("chatbot_development", "llm_api_integration"):
+    for slug in ("chatbot_development", "llm_api_integration", "machine_learning"):
         assert per[slug]["meets_target"] is True

@@ -60,3 +60,75 @@ def test_generators_draw_persistent_noise_with_the_stated_spread() -> None:
         relative = np.log(rates[:, 0] / rates[:, 1])  # the calendar cancels between streams
         lag1 = np.corrcoef(relative[1:], relative[:-1])[0, 1]
         assert low < lag1 < high, persistence
+
+
+def test_random_walk_likelihood_matches_statsmodels_local_level() -> None:
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    from analytics.trends.persistent import ErrorModels
+
+    rng = np.random.default_rng(5)
+    n, lam, s2 = 60, 2.0, 0.001
+    y = np.cumsum(rng.normal(0, np.sqrt(s2), n)) + rng.normal(0, np.sqrt(lam * s2), n)
+    t = np.arange(n, dtype=float)
+    t[30:] += 5  # a gap of five weeks between the windows
+    models = ErrorModels(np.array([0.0]), np.array([lam]), np.array([True]))
+    white, logdet = compute_filtered(y[:, None], t, models=models)
+    ours = -0.5 * (n * np.log(2 * np.pi * s2) + logdet[0] + (white[0, :, 0] ** 2).sum() / s2)
+    # the same walk in statsmodels: weekly rows with the gap's weeks missing (NaN)
+    weekly = np.full(int(t[-1]) + 1, np.nan)
+    weekly[t.astype(int)] = y
+    model = UnobservedComponents(weekly, level="llevel")
+    model.ssm.initialize_known(np.zeros(1), np.array([[s2]]))
+    model.ssm.loglikelihood_burn = 0  # its default skips the first week (diffuse start)
+    theirs = model.loglike(np.array([lam * s2, s2]))
+    assert ours == pytest.approx(theirs, rel=1e-8)
+
+
+def _walk_with_momentum(rng: np.random.Generator, weeks: int, rho: float) -> np.ndarray:
+    change = np.zeros(weeks)
+    for i in range(1, weeks):
+        change[i] = rho * change[i - 1] + rng.normal(0, 0.01)
+    return np.cumsum(change)
+
+
+def test_drifting_errors_choose_the_integrated_family_and_widen() -> None:
+    """A hand-written series whose weekly changes persist (as the Indeed ratios do): the
+    likelihood picks an integrated model, and the interval is wider than any stationary fit's;
+    white noise keeps a stationary model and the same interval as the stationary grid."""
+    from analytics.trends.persistent import compute_error_models
+
+    t = np.concatenate([np.arange(13), 26 + np.arange(13)]).astype(float)
+    x = np.column_stack([np.ones(len(t)), (t >= 26).astype(float)])
+    stationary = compute_error_models(integrated=False)
+    drifting = _walk_with_momentum(np.random.default_rng(6), 39, 0.8)[t.astype(int)]
+    fit, narrow = (
+        compute_persistent_ols(drifting, x, t),
+        compute_persistent_ols(drifting, x, t, stationary),
+    )
+    assert "integrated" in fit.errors or "random-walk" in fit.errors
+    assert fit.bse[1] > 1.3 * narrow.bse[1]
+    white = np.random.default_rng(7).normal(0, 0.02, len(t))
+    fit = compute_persistent_ols(white, x, t)
+    assert fit.errors.startswith("AR(1)")
+    assert fit.bse[1] == pytest.approx(compute_persistent_ols(white, x, t, stationary).bse[1])
+
+
+def test_drifting_placebos_stay_near_five_percent() -> None:
+    """No effect, errors that drift with momentum: about 5% of intervals exclude zero (the
+    stationary grid alone excluded far more), on 13-week windows like the Indeed placebos."""
+    from analytics.trends.persistent import compute_error_models
+
+    t = np.concatenate([np.arange(13), 26 + np.arange(13)]).astype(float)
+    x = np.column_stack([np.ones(len(t)), (t >= 26).astype(float)])
+    rng = np.random.default_rng(8)
+    hits, narrow_hits, cases = 0, 0, 200
+    stationary = compute_error_models(integrated=False)
+    for _ in range(cases):
+        y = _walk_with_momentum(rng, 39, 0.6)[t.astype(int)]
+        low, high = compute_persistent_ols(y, x, t).interval(1)
+        hits += low > 0 or high < 0
+        low, high = compute_persistent_ols(y, x, t, stationary).interval(1)
+        narrow_hits += low > 0 or high < 0
+    assert hits / cases <= 0.08
+    assert narrow_hits / cases > 0.15

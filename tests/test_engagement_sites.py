@@ -3,13 +3,14 @@ restricted by engagement (a real DuckDB)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
 
 from analytics.tagging.categories import classify_posting, read_platform_map, read_taxonomy
-from analytics.tagging.engagement import parse_engagement
+from analytics.tagging.engagement import parse_cue, parse_engagement
 from analytics.tagging.enrich import enrich_postings
 from analytics.tagging.site_labels import parse_crosswalk
 from analytics.trends.series import read_daily_counts
@@ -95,3 +96,24 @@ def test_demand_counts_leave_seekers_out_and_follow_the_engagement_setting() -> 
     assert total() == 2  # the seeker is a person, not a job
     assert total(("contract",)) == 1
     assert total(("freelance",)) == 0
+
+
+OLD_CUES = re.compile(
+    r"\b(?:(?P<full_time>full[- ]?time|permanent)|(?P<part_time>part[- ]?time)"
+    r"|(?P<freelance>freelance(?:r)?)|(?P<contract>contract(?:or)?|fixed[- ]term)"
+    r"|(?P<internship>intern(?:ship)?))\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Remote | Full-time", "PART TIME or full time", "Freelancers welcome; contract",
+        "international role", "Internship (paid)", "contractual work", "Fixed-term, permanent",
+        "éfull time", "full timer", "", "A Fixed term contract",
+    ],
+)  # fmt: skip
+def test_cue_scanner_finds_what_the_ignorecase_regex_found(text: str) -> None:
+    old = OLD_CUES.search(text)
+    assert parse_cue(text) == (old.lastgroup if old else None)

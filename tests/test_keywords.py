@@ -38,6 +38,11 @@ def test_untranslatable_pattern_falls_back_to_python() -> None:
     assert translate_for_re2("(?<=x)y") is None
     assert translate_for_re2("[\\w-]+") is None
     assert translate_for_re2("data\\bentry") == "dataentry"
+    # a lookahead is a zero-width constraint: dropped, the RE2 pattern only widens
+    assert translate_for_re2("ai (?!(?:or|and) )x") == "ai x"
+    lookahead = compile_scanner(["ai (?!or )[a-z]+ app"], ["a"])
+    assert lookahead.finder is not None
+    assert [m.group(0) for m in lookahead.scan("ai or app, ai cool app")] == ["ai cool app"]
     scanner = compile_scanner(["(?<=a )b", "c"], ["x", "y"])
     assert scanner.finder is None
     assert [m.group(0) for m in scanner.scan("a b c")] == ["b", "c"]

@@ -261,13 +261,16 @@ def test_headline_names_the_controls_a_did_estimate_is_relative_to(filled) -> No
 
 def test_methods_text_states_the_real_default_control() -> None:
     """The Methods section once said the default control was 'the three categories least
-    exposed' while DEFAULT_CONTROLS is empty (all other postings): it must say what runs."""
-    from analytics.trends.deltas import ALL_OTHER_POSTINGS, DEFAULT_CONTROLS
+    exposed' while DEFAULT_CONTROLS is empty (the typical donors, analytics/trends/controls.py):
+    it must say what runs."""
+    from analytics.trends.controls import ALL_OTHER_POSTINGS, MIN_DONORS
+    from analytics.trends.deltas import DEFAULT_CONTROLS
     from dashboards.page import METHODS
 
     assert DEFAULT_CONTROLS == ()  # if the default changes, so must the sentence below
-    text = METHODS.substitute(controls="X")
-    assert f"by\ndefault {ALL_OTHER_POSTINGS}" in text and "least exposed" not in text
+    text = " ".join(METHODS.substitute(controls="X").split())
+    assert "by default the typical donor categories" in text and "least exposed" not in text
+    assert f"{ALL_OTHER_POSTINGS} when fewer than three qualify" in text and MIN_DONORS == 3
 
 
 def test_pay_changes_never_print_minus_zero() -> None:

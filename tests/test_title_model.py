@@ -13,6 +13,7 @@ from analytics.evaluation.train_title_model import compute_title_model, main, re
 from analytics.tagging.categories import OTHER, read_taxonomy
 from analytics.tagging.enrich import compute_chunk
 from analytics.tagging.title_model import (
+    CHAR_BLOCK_WEIGHT,
     MODEL_FILE,
     classify_titles,
     compute_feature_rows,
@@ -103,9 +104,13 @@ def test_batch_probabilities_equal_one_title_at_a_time() -> None:
     titles = ["Logo for my bakery", "", "Zxqv plorb", "React developer", "!!!", "Blog posts"]
     batch = compute_title_probabilities(model, titles)
     for row, title in enumerate(titles):
-        ids = [model.vocabulary[f] for f in parse_title_features(title) if f in model.vocabulary]
-        scores = model.weights[ids].astype(np.float64).sum(axis=0) / np.sqrt(max(len(ids), 1))
-        scores = scores + model.bias
+        names = [f for f in parse_title_features(title) if f in model.vocabulary]
+        scores = model.bias.astype(np.float64)
+        # each block (words and pairs; character n-grams) has unit L2 norm on its own
+        for block, scale in ((False, 1.0), (True, CHAR_BLOCK_WEIGHT)):
+            ids = [model.vocabulary[f] for f in names if f.startswith("c:") == block]
+            total = model.weights[ids].astype(np.float64).sum(axis=0)
+            scores = scores + scale * total / np.sqrt(max(len(ids), 1))
         expected = np.exp(scores - scores.max())
         np.testing.assert_allclose(batch[row], expected / expected.sum(), rtol=1e-12)
 
@@ -115,6 +120,18 @@ def _reference_scores(values: np.ndarray, rows: np.ndarray, size: int) -> np.nda
     scores = np.zeros((size, values.shape[1]), dtype=np.float64)
     np.add.at(scores, rows, values)
     return scores
+
+
+def test_feature_rows_are_each_titles_distinct_features() -> None:
+    # the per-token cache must give the set parse_title_features defines, title by title
+    titles = ["Logo for my logo", "", "WordPress word press", "C++ dev, Node.js", "logo"]
+    names = sorted({f for t in titles for f in parse_title_features(t)} | {"w:unseen"})
+    vocabulary = {f: i for i, f in enumerate(names)}
+    ids, offsets = compute_feature_rows(titles, vocabulary)
+    for row, title in enumerate(titles):
+        got = sorted(ids[offsets[row] : offsets[row + 1]].tolist())
+        assert got == sorted(vocabulary[f] for f in parse_title_features(title))
+    assert "c: wo" in parse_title_features("WordPress") and "c:me " in parse_title_features("me")
 
 
 def test_row_sums_equal_add_at_to_the_last_bit() -> None:

@@ -19,6 +19,8 @@ from analytics.trends.adjusted import (
     ConfusionMatrix,
     compute_adjusted_shares,
     compute_bootstrap_matrices,
+    compute_level_cv,
+    compute_level_reason,
     compute_unstable_reason,
 )
 
@@ -109,16 +111,23 @@ def compute_planted_drops(
             out[name] = row | {"refused": reason}
             continue
         assert first is not None
-        ratios = []
+        ratios, levels = [], []
         for sample in compute_bootstrap_matrices(matrix.counts, MATRIX_REPS, rng):
             before = compute_adjusted_shares(sample, base_tagged)[k] * len(pred)
             after = compute_adjusted_shares(sample, first)[k] * (len(pred) - drop)
             ratios.append(100 * (after / before - 1) if before > 0 else np.nan)
+            levels.append(before)
+        cv = float(compute_level_cv(np.asarray(levels)[:, None])[0])
+        reason = compute_level_reason(name, cv)
+        if reason is not None:  # share_adjusted's own check, on the file as one window
+            out[name] = row | {"refused": reason, "level_cv": round(cv, 3)}
+            continue
         low, high = np.nanpercentile(ratios, [2.5, 97.5])
         out[name] = row | {
             "adjusted_pct": round(float(np.mean(adjusted)), 2),
             "adjusted_sd_pct": round(float(np.std(adjusted)), 2),
             "matrix_interval_pct": [round(float(low), 1), round(float(high), 1)],
             "covered": bool(low <= true_pct <= high),
+            "level_cv": round(cv, 3),
         }
     return out

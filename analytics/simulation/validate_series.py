@@ -35,14 +35,16 @@ def read_series_frame(conn: duckdb.DuckDBPyConnection, series: str) -> pd.DataFr
     return wide.reindex(pd.date_range(wide.index.min(), wide.index.max(), freq="D"))
 
 
-def compute_placebo_dates(first: date, window_days: int, lag_days: int) -> list[date]:
+def compute_placebo_dates(
+    first: date, window_days: int, lag_days: int, step_days: int = PLACEBO_STEP_DAYS
+) -> list[date]:
     """Every PLACEBO_STEP_DAYS from the first date with a whole before window, up to
     PLACEBO_LAST, keeping only those whose after window ends before the real event."""
     out, day = [], first + timedelta(days=window_days)
     while day < PLACEBO_LAST:
         if day + timedelta(days=lag_days + window_days) <= CHATGPT_LAUNCH:
             out.append(day)
-        day += timedelta(days=PLACEBO_STEP_DAYS)
+        day += timedelta(days=step_days)
     return out
 
 
@@ -51,11 +53,12 @@ def compute_series_placebos(
     control: str = "aggregate",
     window_days: int = PLACEBO_WINDOW_DAYS,
     lag_days: int = PLACEBO_LAG_DAYS,
+    step_days: int = PLACEBO_STEP_DAYS,
 ) -> pd.DataFrame:
     """One row per (sector, placebo date, method): estimate, interval, excludes_zero."""
     first = wide.index.min().date()
     rows = []
-    for event in compute_placebo_dates(first, window_days, lag_days):
+    for event in compute_placebo_dates(first, window_days, lag_days, step_days):
         end = event + timedelta(days=lag_days + window_days)
         w = compute_windows(first, end, event, window_days=window_days, lag_days=lag_days)
         if w is None:

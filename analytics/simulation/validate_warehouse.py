@@ -75,7 +75,7 @@ def compute_simulated_validation(
     """Simulate, analyse and compare, one throw-away warehouse per seed."""
     effects_path = effects_path or validation_effects_path()
     plan = read_plan(effects_path)
-    settings = DeltaSettings(methods=VALIDATED_METHODS)  # the default control: all other postings
+    settings = DeltaSettings(methods=VALIDATED_METHODS)  # the default control: typical donors
     frames = []
     with tempfile.TemporaryDirectory(dir=workdir) as tmp:
         for seed in seeds:
@@ -112,7 +112,7 @@ def compute_simulated_validation(
 def render_default_control_check(results: pd.DataFrame) -> list[str]:
     """Lines: `did` with the default control against the planted truth, per category."""
     did = results[results["method"] == "did"]
-    lines = ["did with the default control (all other postings), per category and seed:"]
+    lines = ["did with the default control (typical donor categories), per category and seed:"]
     for r in did.sort_values(["planted_pct", "subject"]).itertuples():
         error = float(r.estimate_pct) - float(r.planted_pct)  # type: ignore[arg-type]
         lines.append(

@@ -36,16 +36,20 @@ UNICODE_WORD = r"[\w\x{80}-\x{10FFFF}]"
 def translate_for_re2(pattern: str) -> str | None:
     """A superset of `pattern` that RE2 accepts, or None when it cannot be made.
 
-    `\\b` is dropped (a zero-width constraint: dropping it only widens), `\\w` outside
-    character classes becomes Unicode: "scrap\\w+" -> "scrap[\\w\\x{80}-\\x{10FFFF}]+".
+    `\\b` and lookaheads are dropped (zero-width constraints: dropping them only widens),
+    `\\w` outside character classes becomes Unicode: "scrap\\w+" ->
+    "scrap[\\w\\x{80}-\\x{10FFFF}]+"; "ai (?!or )\\w+" -> "ai [\\w\\x{80}-\\x{10FFFF}]+".
     """
-    if "(?<" in pattern.replace("(?P<", "") or "(?=" in pattern or "(?!" in pattern:
-        return None  # lookaround: RE2 has none
+    if "(?<" in pattern.replace("(?P<", ""):
+        return None  # lookbehind: RE2 has none, and a start-finder must not look back
     out: list[str] = []
     in_class = False
     i = 0
     while i < len(pattern):
         char = pattern[i]
+        if not in_class and pattern.startswith(("(?=", "(?!"), i):
+            i = _group_end(pattern, i)
+            continue
         if char == "\\" and i + 1 < len(pattern):
             nxt = pattern[i + 1]
             if nxt.isdigit():
@@ -71,6 +75,30 @@ def translate_for_re2(pattern: str) -> str | None:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group opened at `start`: "(?!a(b))c", 0 -> 8."""
+    depth = 0
+    in_class = False
+    i = start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        elif char == "(" and not in_class:
+            depth += 1
+        elif char == ")" and not in_class:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(pattern)  # unbalanced: re.compile rejects the pattern anyway
 
 
 RE2_MAX_MEM = 64 << 20  # bytes for RE2's lazily built DFA: the taxonomies need a few MB

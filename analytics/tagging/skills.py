@@ -33,6 +33,9 @@ NEGATION_CUE = re.compile(
 # a sentence or clause break ends a negation's reach: "No agencies. We build AI agents";
 # the dots of "a.i." or "e.g." are no break: "no use of a.i. tools" stays negated
 CLAUSE_BREAK = re.compile(r"(?<!\b\w)[.!?](?=\s|$)|[;\n]|\bbut\b", re.IGNORECASE)
+# a heading line the list below it belongs to: "Preferred Skills:", "Nice to have:"
+HEADING_WINDOW = 400  # characters before a match searched for the heading of its list
+HEADING_CHARS = 60  # a line ending in ':' longer than this is a sentence, not a heading
 OPTIONAL_WINDOW = 60  # characters after a match: "<skill> experience is a big plus"
 # a skill the client only welcomes is not one the job asks for (LABELLING.md's rule):
 # "Bonus: machine learning", "nice-to-have: Midjourney", "preferred skills: ... ML"
@@ -49,6 +52,16 @@ FOOTER_FIELD = re.compile(
     r"^(posted on|category|skills|country|hourly range|budget|location requirement)"
     r"\s*:\s*(.*)$",
     re.IGNORECASE | re.MULTILINE,
+)
+
+
+IGNORED_GROUP = "ignored"  # the scanner group of taxonomy [ignore] patterns
+# the same field lines on lower-cased text, with their newline, for the scan (one pass, no
+# IGNORECASE: ~10x cheaper than parse_footer, which also keeps the values)
+FOOTER_LINE = re.compile(
+    r"^(?:posted on|category|skills|country|hourly range|budget|location requirement)"
+    r"[ \t]*:.*$\n?",
+    re.MULTILINE,
 )
 
 
@@ -80,7 +93,14 @@ def parse_skill_taxonomy(text: str) -> SkillTaxonomy:
     slugs = tuple(s["slug"] for s in data["skill"])
     names = {s["slug"]: s["name"] for s in data["skill"]}
     alternatives = ["|".join(f"(?:{p})" for p in s["patterns"]) for s in data["skill"]]
-    scanner = compile_scanner(alternatives, [f"s{i}" for i in range(len(alternatives))])
+    groups = [f"s{i}" for i in range(len(alternatives))]
+    # product names that contain a skill's words ("Azure Machine Learning"): listed first, so
+    # at one position they win and are skipped
+    ignored = data.get("ignore", {}).get("patterns", [])
+    if ignored:
+        alternatives = ["|".join(f"(?:{p})" for p in ignored), *alternatives]
+        groups = [IGNORED_GROUP, *groups]
+    scanner = compile_scanner(alternatives, groups)
     return SkillTaxonomy(slugs=slugs, names=names, scanner=scanner)
 
 
@@ -112,11 +132,26 @@ def is_optional(text: str, start: int, end: int) -> bool:
     breaks = list(CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    if OPTIONAL_BEFORE.search(before):
+    if OPTIONAL_BEFORE.search(before) or is_under_optional_heading(text, start):
         return True
     after = text[end : end + OPTIONAL_WINDOW]
     cut = CLAUSE_BREAK.search(after)
     return OPTIONAL_AFTER.search(after[: cut.start()] if cut else after) is not None
+
+
+def is_under_optional_heading(text: str, start: int) -> bool:
+    """True when the nearest heading line above the match's line (a short line ending in
+    ':') says what follows is only welcome.
+
+    "Preferred Skills:\nFamiliarity with wearables\nExperience with machine learning" -> True;
+    "Requirements:\nMachine learning" -> False.
+    """
+    lines = text[max(0, start - HEADING_WINDOW) : start].split("\n")[:-1]
+    for line in reversed(lines):
+        line = line.strip()
+        if line.endswith(":") and len(line) <= HEADING_CHARS:
+            return OPTIONAL_BEFORE.search(line) is not None
+    return False
 
 
 def parse_footer(text: str) -> tuple[str, dict[str, str]]:
@@ -144,10 +179,11 @@ def parse_skills(text: str | None, taxonomy: SkillTaxonomy) -> list[SkillTag]:
     if not text:
         return []
     found: dict[str, SkillTag] = {}
-    text, _ = parse_footer(text)
     text = text.lower()  # patterns are lower-case, compiled without IGNORECASE (~4x faster)
+    if ":" in text:  # the footer's field lines, as parse_footer finds them
+        text = FOOTER_LINE.sub("", text)
     for match in taxonomy.scanner.scan(text):
-        if not match.lastgroup:
+        if not match.lastgroup or match.lastgroup == IGNORED_GROUP:
             continue
         slug = taxonomy.slugs[int(match.lastgroup[1:])]
         if slug in found or is_negated(text, match.start()):

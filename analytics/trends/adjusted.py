@@ -35,6 +35,10 @@ MIN_ROW_SUPPORT = 30  # labelled postings of a category: fewer and its row is mo
 # count is more than 3 corrected postings (Back-End Development today, 0.24: a planted -30%
 # read -27% and -36% in the two cross-file checks, sd 11-14 pp)
 MIN_RECALL = 0.30
+# A relative error e in a category's corrected level moves a -30% change by about 30e pp (the
+# level is the change's denominator, and a matrix error shifts both windows' levels alike):
+# a bootstrap sd of the level above 10% of it cannot size a change within the issue's 3 pp
+MAX_LEVEL_CV = 0.10
 SUM_WEIGHT = 1_000.0  # weight of the sum(p) = 1 row in the least-squares solve
 ADJUSTED_REPS = 400  # bootstrap replicates, as the other deltas
 ADJUSTED_BLOCK_DAYS = 14  # moving blocks of two weeks, as the `share` method
@@ -133,6 +137,25 @@ def compute_unstable_reason(matrix: ConfusionMatrix, subject: str) -> str | None
     return None
 
 
+def compute_level_cv(shares: np.ndarray) -> np.ndarray:
+    """Per label (columns): sd / mean of the corrected share over bootstrap replicates (rows);
+    infinite where the mean is zero. [[0.1, 0], [0.3, 0]] -> [0.5, inf] (to rounding)."""
+    mean = shares.mean(axis=0)
+    sd = shares.std(axis=0)
+    return np.divide(sd, mean, out=np.full_like(mean, np.inf), where=mean > 0)
+
+
+def compute_level_reason(subject: str, cv: float) -> str | None:
+    """Why the corrected level of `subject` is too uncertain to size a change, or None."""
+    if cv <= MAX_LEVEL_CV:
+        return None
+    return (
+        f"correction too uncertain for {subject} in this window: the bootstrap sd of its "
+        f"corrected level is {cv:.0%} of it (max {MAX_LEVEL_CV:.0%}), so a change's size "
+        "could be off by more than a tenth of itself"
+    )
+
+
 def _block_day_sums(values: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
     """(reps, labels) column sums over days resampled in moving blocks."""
     length = len(values)
@@ -202,6 +225,7 @@ def compute_adjusted_deltas(
         draws.append(shares)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = 100 * (draws[1] / draws[0] - 1)
+        level_cv = compute_level_cv(draws[0])
     version = inputs.matrix.tagger_version or "unversioned"
     stale = ""
     if inputs.tags_version and inputs.tags_version != inputs.matrix.tagger_version:
@@ -211,6 +235,7 @@ def compute_adjusted_deltas(
         )
     for k, label in enumerate(labels):
         reason = compute_unstable_reason(inputs.matrix, label)
+        reason = reason or compute_level_reason(label, float(level_cv[k]))
         if reason is not None:
             out[label] = {"meaningful": False, "note": reason}
             continue

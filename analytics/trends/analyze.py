@@ -20,12 +20,8 @@ from analytics.trends.adjusted_series import (
     compute_adjusted_moving_averages,
     read_adjusted_inputs,
 )
-from analytics.trends.deltas import (
-    ALL_OTHER_POSTINGS,
-    METHOD_FUNCTIONS,
-    DeltaSettings,
-    compute_event_deltas,
-)
+from analytics.trends.controls import compute_default_control
+from analytics.trends.deltas import METHOD_FUNCTIONS, DeltaSettings, compute_event_deltas
 from analytics.trends.did import compute_event_study
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.pay_deltas import compute_pay_deltas, read_hourly_pay
@@ -33,6 +29,7 @@ from analytics.trends.series import compute_moving_averages, compute_shares, rea
 from analytics.trends.windows import (
     category_names,
     compute_wide_counts,
+    compute_windows,
     control_total,
     subject_columns,
 )
@@ -123,6 +120,13 @@ def compute_event_studies(
     frames = []
     start = event - timedelta(days=30 * EVENT_STUDY_MONTHS_BEFORE)
     end = min(as_of, wide.index.max().date() + timedelta(days=1))  # the last collected day
+    windows = compute_windows(  # did's windows: the default control's donors are chosen on them
+        wide.index.min().date(),
+        end,
+        event,
+        window_days=settings.window_days,
+        lag_days=settings.lag_days,
+    )
     for kind, subject in subject_columns(wide):
         if on_unit:
             on_unit(subject)
@@ -131,8 +135,10 @@ def compute_event_studies(
             continue
         if controls:
             control, named = control_total(wide, controls), ", ".join(controls)
+        elif windows is None:
+            control, named = wide[("all", "all")] - wide[(kind, subject)], "all other postings"
         else:
-            control, named = wide[("all", "all")] - wide[(kind, subject)], ALL_OTHER_POSTINGS
+            control, named = compute_default_control(wide, (kind, subject), windows)
         study = compute_event_study(wide[(kind, subject)], control, event, start, end)
         frames.append(study.assign(kind=kind, subject=subject, controls=named))
     if not frames:

@@ -21,6 +21,8 @@ import pandas as pd
 
 from analytics.trends.adjusted import AdjustedInputs, compute_share_adjusted
 from analytics.trends.bootstrap import compute_window
+from analytics.trends.controls import ALL_OTHER_POSTINGS as ALL_OTHER_POSTINGS  # re-exported
+from analytics.trends.controls import compute_default_control
 from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its, compute_its_placebos
@@ -45,11 +47,12 @@ from analytics.trends.windows import (
     subject_columns,
 )
 
-# Default control for `did`: all other postings (the platform minus the subject). The least-
-# exposed categories (the old default) are the ones the study found AI *feeds*: against them
-# every untouched category read about -15%. Configure [analytics] controls to name categories.
+# Default control for `did`: the typical donor categories (trends/controls.py). The
+# least-exposed categories (the first default) are the ones the study found AI *feeds*, and
+# all other postings (the second) fell with the treated ones. Configure [analytics] controls
+# to name categories instead.
 DEFAULT_CONTROLS: tuple[str, ...] = ()
-ALL_OTHER_POSTINGS = "all other postings"
+DONOR_MEDIAN = "typical donors"  # the default control's name in the settings fingerprint
 # The first generative-AI launch: a placebo event whose after window reaches it measures it.
 FIRST_REAL_EVENT = CHATGPT_LAUNCH
 SIGNIFICANT_Q = 0.05  # "significant" = Benjamini-Hochberg q below this (one event and method)
@@ -62,7 +65,7 @@ class DeltaSettings:
     window_days: int = DELTA_WINDOW_DAYS
     lag_days: int = DELTA_LAG_DAYS
     base_floor: int = BASE_FLOOR_POSTINGS
-    controls: tuple[str, ...] = DEFAULT_CONTROLS  # empty: all other postings
+    controls: tuple[str, ...] = DEFAULT_CONTROLS  # empty: the typical donors (controls.py)
     ma_days: int = MOVING_AVERAGE_DAYS
     methods: tuple[str, ...] = METHODS
     seed: int = 20221130
@@ -78,7 +81,7 @@ class DeltaSettings:
             f"window_days={self.window_days}",
             f"lag_days={self.lag_days}",
             f"base_floor={self.base_floor}",
-            f"controls={'|'.join(self.controls) or ALL_OTHER_POSTINGS}",
+            f"controls={'|'.join(self.controls) or DONOR_MEDIAN}",
             f"ma_days={self.ma_days}",
             f"methods={'|'.join(self.methods)}",
             f"seed={self.seed}",
@@ -197,8 +200,9 @@ def compute_control(ctx: EventContext, subject: tuple[str, str]) -> tuple[pd.Ser
     controls = [c for c in ctx.settings.controls if c in categories and c != subject[1]]
     if controls:
         return control_total(ctx.wide, controls), "controls: " + ", ".join(controls)
-    total = ctx.wide[("all", "all")]
-    return total - ctx.wide[subject], f"controls: {ALL_OTHER_POSTINGS}"  # the report reads it
+    assert ctx.windows is not None
+    control, named = compute_default_control(ctx.wide, subject, ctx.windows)
+    return control, f"controls: {named}"  # the report reads it
 
 
 def compute_did_method(ctx: EventContext, subject: tuple[str, str]) -> MethodResult:

@@ -5,7 +5,8 @@ log n_it = a_i + d_t + b * treated_i * post_t is exactly the regression of the w
 difference y_t = log n_treated,t - log n_control,t on a constant and `post`: the date fixed
 effects (platform growth, seasons) cancel in the difference. Weekly sums remove the weekly
 cycle; the errors are persistent (real demand is), so the fit is GLS under AR(1) + noise
-errors (persistent.py) and the interval widens with the persistence the data show.
+errors (persistent.py: stationary AR(1) or integrated, chosen by likelihood) and the
+interval widens with the persistence the data show.
 
 Tiny counts are modelled as counts: below COUNT_MODEL_WEEKLY postings a week in either window,
 a Poisson regression of the subject's weekly count with the control as exposure (statsmodels
@@ -99,10 +100,7 @@ def compute_did(subject: pd.Series, control: pd.Series, w: Windows, event: date)
     y = np.log(both["n"].to_numpy()) - np.log(both["n_control"].to_numpy())
     fit = compute_persistent_ols(y, x, both["t"].to_numpy())
     low, high = fit.interval(1)
-    note = (
-        f"weekly log-difference DiD (unit + date FE), {weeks}, "
-        f"AR(1)+noise errors (weekly phi {fit.phi:.2f})"
-    )
+    note = f"weekly log-difference DiD (unit + date FE), {weeks}, {fit.errors}"
     return compute_pct(float(fit.params[1]), low, high, fit.p_value(1), note)
 
 

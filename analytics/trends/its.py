@@ -6,7 +6,7 @@ where an effect ramps in, is left out; t1 is the after window's first week). Yea
 terms enter when the pre-period itself spans a whole year (YEARLY_PRE_DAYS; with less, a
 season cannot be told from a trend and the row says so); with only one year they are weakly
 separated from the trend, and the persistent-error interval is wide accordingly. The errors
-are persistent: GLS under AR(1) + noise (persistent.py);
+are persistent: GLS under AR(1) or integrated errors plus noise (persistent.py);
 below COUNT_MODEL_WEEKLY postings a week the same design is a Poisson regression of the
 counts. The reported estimate is the level change at the after window's start,
 exp(level) - 1; the slope change is in the note.
@@ -71,9 +71,7 @@ def compute_its(n: pd.Series, w: Windows, event: date) -> dict[str, Any]:
     fit = compute_persistent_ols(np.log(counts), x, t)
     low, high = fit.interval(2)
     slope = 100 * float(fit.params[3])
-    note = (
-        f"{common}; slope change {slope:+.1f} %/year; AR(1)+noise errors (weekly phi {fit.phi:.2f})"
-    )
+    note = f"{common}; slope change {slope:+.1f} %/year; {fit.errors}"
     return compute_pct(float(fit.params[2]), low, high, fit.p_value(2), note)
 
 

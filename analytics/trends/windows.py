@@ -103,11 +103,26 @@ def compute_weekly(series: pd.Series, start: date, weeks: int) -> pd.Series:
 
     A week with a gap day (NaN) is left out: its sum would read as a fall.
     """
-    end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks - 1)
-    days = series.reindex(pd.date_range(pd.Timestamp(start), end, freq="D"))
-    values = days.to_numpy(dtype=float).reshape(weeks, 7)
+    values = compute_daily_values(series, start, 7 * weeks).reshape(weeks, 7)
     sums = pd.Series(values.sum(axis=1), index=range(weeks))
     return sums[~np.isnan(values).any(axis=1)]
+
+
+def compute_daily_values(series: pd.Series, start: date, days: int) -> np.ndarray:
+    """`days` daily values from `start` (NaN outside the series), by position when the index
+    is a gap-free daily range (the wide frame's: a reindex per call was most of the cost)."""
+    index = series.index
+    first = pd.Timestamp(start)
+    daily = isinstance(index, pd.DatetimeIndex) and len(index) > 0
+    if daily and len(index) == (index[-1] - index[0]).days + 1 and index.is_monotonic_increasing:
+        offset = (first - index[0]).days
+        out = np.full(days, np.nan)
+        lo, hi = max(offset, 0), min(offset + days, len(index))
+        if hi > lo:
+            out[lo - offset : hi - offset] = series.to_numpy(dtype=float)[lo:hi]
+        return out
+    end = first + pd.Timedelta(days=days - 1)
+    return series.reindex(pd.date_range(first, end, freq="D")).to_numpy(dtype=float)
 
 
 def subject_columns(wide: pd.DataFrame) -> list[tuple[str, str]]:
