@@ -36,7 +36,7 @@ from warehouse.lake import (
     write_run,
 )
 from warehouse.lake_store import LakeLike, open_lake
-from warehouse.postings import build_batch, save_reject
+from warehouse.postings import build_batch, save_reject, save_unkeyed_rejects
 
 LAKE_COLUMNS = (
     ("seen_at", pa.timestamp("us", tz="UTC")),
@@ -163,17 +163,7 @@ def run_lake_cycle(
             )
             with transaction(conn):
                 save_applied_run(conn, marker, now)
-                for e in unkeyed:
-                    save_reject(
-                        conn,
-                        run_id=run_id,
-                        at=now,
-                        stage="entry",
-                        origin=e.feed_name,
-                        location=e.title,
-                        payload=e.description,
-                        reason="entry has neither guid nor link, so it cannot be deduplicated",
-                    )
+                save_unkeyed_rejects(conn, run_id, unkeyed, now)
                 for problem in (problem for page in pages for problem in page.problems):
                     save_reject(
                         conn,

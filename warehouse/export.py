@@ -27,6 +27,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.temp_files import replace_folder
+
 MANIFEST = "_manifest.json"
 VIEWS_FOLDER = "views"  # analyst views as plain Parquet files, beside the tables' folders
 MANIFEST_FORMAT = "jobtrends-parquet-export/1"
@@ -159,11 +161,7 @@ def write_parquet_export(
             done.append(TableExport(f"{VIEWS_FOLDER}/{view}", rows, 1, False))
             manifest["views"][view] = {"columns": cols, "rows": rows}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        old = target.with_name(f".{target.name}.{os.getpid()}.old")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return done

@@ -155,18 +155,8 @@ def save_built_batch(
     """save_entries after build_batch (done elsewhere, e.g. in a parse worker): store `batch`,
     record each of `unkeyed` in `rejects`; `seen` counts every entry of the batch."""
     result = SaveResult(seen=seen)
-    for e in unkeyed:
-        save_reject(
-            conn,
-            run_id=run_id,
-            at=seen_at,
-            stage="entry",
-            origin=e.feed_name,
-            location=e.title,
-            reason="entry has neither guid nor link, so it cannot be deduplicated",
-            payload=e.description,
-        )
-        result.rejected += 1
+    save_unkeyed_rejects(conn, run_id, unkeyed, seen_at)
+    result.rejected += len(unkeyed)
     if batch.num_rows == 0:
         return result
     new_by_feed, result.new_versions = save_batch_counted(conn, run_id, batch, seen_at)
@@ -282,3 +272,20 @@ def save_batch_counted(
     conn.execute("DROP TABLE _classified")
     new_versions = int(inserted[0]) if inserted else 0
     return {str(feed): int(n) for feed, n in new_rows}, new_versions
+
+
+def save_unkeyed_rejects(
+    conn: duckdb.DuckDBPyConnection, run_id: int, unkeyed: Sequence[EntryRecord], at: datetime
+) -> None:
+    """Record each entry with neither guid nor link in `rejects` (it cannot be deduplicated)."""
+    for e in unkeyed:
+        save_reject(
+            conn,
+            run_id=run_id,
+            at=at,
+            stage="entry",
+            origin=e.feed_name,
+            location=e.title,
+            reason="entry has neither guid nor link, so it cannot be deduplicated",
+            payload=e.description,
+        )

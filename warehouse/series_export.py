@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.temp_files import replace_folder
+
 SERIES_MANIFEST = "_series.json"
 SERIES_FORMAT = "jobtrends-series/1"
 MA_WINDOW_DAYS = 84  # the published moving average: 12 weeks, the study's window
@@ -164,11 +166,7 @@ def write_series_export(
         )
         manifest = {"format": SERIES_FORMAT, "rows": rows, "columns": columns}
         (staging / SERIES_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
-        old = target.with_name(f".{target.name}.{os.getpid()}.old")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return rows, columns

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 
 log = logging.getLogger("warehouse.temp_files")
@@ -44,3 +45,13 @@ def remove_dead_temp_files(directory: Path, name_suffixes: tuple[str, ...]) -> l
                     path, size, match["pid"])  # fmt: skip
         removed.append(path)
     return removed
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put the finished folder `staging` in the place of `target` (which may not exist yet):
+    readers see the old folder or the new one, never a half-written one."""
+    old = target.with_name(f".{target.name}.{os.getpid()}.old")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
