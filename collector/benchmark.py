@@ -88,11 +88,13 @@ def page_count(n_items: int) -> int:
     return (n_items + ITEMS_PER_FEED - 1) // ITEMS_PER_FEED
 
 
-def time_feedparser(n_items: int, t0: datetime) -> tuple[float, float]:
+def time_feedparser(n_items: int, t0: datetime, *, default: bool = False) -> tuple[float, float]:
     """(wall, CPU) seconds of feedparser alone on the bench's pages, as the collector calls
-    it; each page is rendered outside the timing."""
+    it (no sanitising, no resolving of relative URIs), or with `default` as feedparser parses
+    by default; each page is rendered outside the timing."""
     import feedparser
 
+    options = {} if default else {"resolve_relative_uris": False, "sanitize_html": False}
     parse_s = parse_cpu_s = 0.0
     for k in range(page_count(n_items)):
         start = k * ITEMS_PER_FEED
@@ -101,8 +103,7 @@ def time_feedparser(n_items: int, t0: datetime) -> tuple[float, float]:
         feedparser.parse(
             io.BytesIO(body),
             response_headers={"content-type": "application/rss+xml; charset=utf-8"},
-            resolve_relative_uris=False,
-            sanitize_html=False,
+            **options,
         )
         parse_s += time.monotonic() - begin
         parse_cpu_s += time.process_time() - begin_cpu
@@ -153,20 +154,26 @@ def run_collect_bench(
     memory_limit: str | None = "64MB",
     retry_memory_limit: str | None = "1GB",
     repeat: int = 1,
+    stages: bool = False,
 ) -> str:
     """Serve N generated items from a local server in pages of 1,000 and time one full cycle
     (fetch, parse, dedupe, save) against feedparser alone on the same bytes, after a one-item
     warm-up cycle (a service's process imports its modules once).
 
     The goal is cpu_overhead: the cycle's CPU seconds (every thread of the collector's one
-    process: fetching, parsing, DuckDB) over feedparser's own on the same bodies. The server
-    runs in a child process and is not counted; peak_rss is the collector's process. DuckDB's
-    memory_limit is the collector's (collector_memory_limit).
+    process: fetching, parsing, DuckDB) over feedparser's own on the same bodies, parsed with
+    the options the collector parses with (no sanitising, no relative-URI resolving).
+    cpu_overhead_vs_default is the same cycle over feedparser's default parse (which does
+    both), the baseline issue 15 names. The server runs in a child process and is not
+    counted; peak_rss is the collector's process. DuckDB's memory_limit is the collector's
+    (collector_memory_limit).
 
     With `repeat` > 1, feedparser and a cycle (on a fresh warehouse) are timed that many
     times in turn, and the run with the median cpu_overhead is printed with every run's
-    (on a shared machine one pair of timings can be far apart).
+    (on a shared machine one pair of timings can be far apart). With `stages`, a second
+    line says where the CPU went (collector/bench_stages.py).
     """
+    from collector.bench_stages import time_stages
     from collector.cycle import CycleOptions
 
     if repeat < 1:
@@ -186,23 +193,32 @@ def run_collect_bench(
         runs = []
         for _ in range(repeat):
             parse_s, parse_cpu_s = time_feedparser(n_items, t0)
+            default_cpu_s = time_feedparser(n_items, t0, default=True)[1]
             timing = time_cycle(base, n_items, t0, options)
-            runs.append((timing.total_cpu_s / parse_cpu_s, parse_s, parse_cpu_s, timing))
+            runs.append((timing.total_cpu_s / parse_cpu_s, parse_s, parse_cpu_s, default_cpu_s,
+                         timing))  # fmt: skip
+        # the cycles' peak: the stage replay below holds every body at once
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        stage_times = time_stages(base, page_count(n_items), t0, memory_limit) if stages else None
     finally:
         server.terminate()
         server.join()
     ratios = [run[0] for run in runs]
-    _, parse_s, parse_cpu_s, timing = sorted(runs, key=lambda run: run[0])[(repeat - 1) // 2]
+    _, parse_s, parse_cpu_s, default_cpu_s, timing = sorted(runs, key=lambda run: run[0])[
+        (repeat - 1) // 2
+    ]
     summary, total_s, total_cpu_s = timing.summary, timing.total_s, timing.total_cpu_s
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert summary.counts["postings_new"] == n_items, summary.render()
     e2e = n_items / total_s
     fp = n_items / parse_s
-    return (
+    line = (
         f"items={n_items} cpu_overhead={total_cpu_s / parse_cpu_s:.2f}x "
         f"(cycle cpu {total_cpu_s:.1f}s vs feedparser {parse_cpu_s:.1f}s) "
+        f"cpu_overhead_vs_default={total_cpu_s / default_cpu_s:.2f}x "
+        f"(feedparser default {default_cpu_s:.1f}s) "
         f"overhead={fp / e2e:.2f}x (wall: fetch+parse {summary.fetch_seconds:.1f}s, "
         f"save {summary.save_seconds:.1f}s, total {total_s:.1f}s) "
         f"peak_rss={peak_mb:,.0f}MB warmup_cycle_cpu={timing.warm_cpu_s:.1f}s "
         f"load={os.getloadavg()[0]:.1f}"
     ) + (f" median_of={repeat} runs={','.join(f'{r:.2f}x' for r in ratios)}" if repeat > 1 else "")
+    return line if stage_times is None else line + "\n" + stage_times.render(total_cpu_s)

@@ -24,8 +24,12 @@ def bench() -> None:
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True,
               help="Time feedparser and a cycle this many times in turn; print the "
                    "median run.")  # fmt: skip
+@click.option("--stages", is_flag=True,
+              help="Also replay the cycle's stages one at a time and print each one's CPU "
+                   "seconds (fetch, feedparser, mapping, HTML-to-text, dedupe keys, Arrow "
+                   "batch, DuckDB save, checkpoint).")  # fmt: skip
 @click.pass_obj
-def bench_collect(app: AppContext, n_items: int, repeat: int) -> None:
+def bench_collect(app: AppContext, n_items: int, repeat: int, stages: bool) -> None:
     """Serve N generated items from a local server and time one collection cycle against
     feedparser alone on the same bytes: the cycle's CPU seconds over feedparser's (the goal,
     at most 1.5x), wall seconds, peak RSS."""
@@ -37,6 +41,7 @@ def bench_collect(app: AppContext, n_items: int, repeat: int) -> None:
             memory_limit=app.core.collect_memory_limit,
             retry_memory_limit=app.core.memory_limit,
             repeat=repeat,
+            stages=stages,
         )
     )
 
