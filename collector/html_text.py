@@ -15,8 +15,29 @@ BLOCK_TAG_RE = re.compile(r"</?(?:" + "|".join(sorted(BLOCK_TAGS)) + r")\b[^>]*>
 ANY_TAG_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 # "  a \t b " -> " a b ": runs of blanks become one space. Only the runs that change are matched
 # (two or more, or one that is not a plain space): a single space matched and replaced by
-# itself cost half of a description's conversion.
-SPACES_RE = re.compile(r" [ \t\r\f\v\xa0]+|[\t\r\f\v\xa0][ \t\r\f\v\xa0]*")
+# itself cost half of a description's conversion. Applied to stripped lines joined by "\n",
+# so \r, \f and \v are gone (splitlines split there).
+SPACES_RE = re.compile(r" [ \t\xa0]+|[\t\xa0][ \t\xa0]*")
+
+
+def _has_blank_runs(text: str) -> bool:
+    """Whether SPACES_RE would change `text` (a run needs two spaces, a tab or a no-break
+    space): three substring searches cost a tenth of the regex scan that finds nothing."""
+    return "  " in text or "\t" in text or "\xa0" in text
+
+
+def parse_html_lines(markup: str) -> list[str]:
+    """The non-empty lines of text in HTML, stripped, runs of blanks collapsed:
+    "<p>Go  dev</p><p> Remote </p>" -> ["Go dev", "Remote"]."""
+    text = SCRIPT_RE.sub("", markup) if "<" in markup else markup
+    text = BLOCK_TAG_RE.sub("\n", text)
+    text = html.unescape(ANY_TAG_RE.sub("", text))
+    # strip, then collapse: a run next to a line's end is whitespace that strip() removes
+    # either way, so the order changes nothing (and the collapse then runs on less text)
+    lines = [stripped for line in text.splitlines() if (stripped := line.strip())]
+    if any(_has_blank_runs(line) for line in lines):
+        lines = [SPACES_RE.sub(" ", line) for line in lines]
+    return lines
 
 
 def parse_html_text(markup: str | None) -> str | None:
@@ -27,11 +48,4 @@ def parse_html_text(markup: str | None) -> str | None:
     """
     if markup is None:
         return None
-    text = SCRIPT_RE.sub("", markup)
-    text = BLOCK_TAG_RE.sub("\n", text)
-    text = html.unescape(ANY_TAG_RE.sub("", text))
-    # one pass over the whole text instead of one per line: joined by "\n" alone (which
-    # SPACES_RE leaves), the lines split exactly where splitlines() split them
-    text = SPACES_RE.sub(" ", "\n".join(text.splitlines()))
-    lines = (line.strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line) or None
+    return "\n".join(parse_html_lines(markup)) or None

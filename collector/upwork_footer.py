@@ -12,7 +12,7 @@ import html
 import re
 from datetime import UTC, datetime
 
-from collector.html_text import parse_html_text
+from collector.html_text import parse_html_lines
 
 # "Category: Data Visualization" -> "Data Visualization"
 _CATEGORY_RE = re.compile(r"^Category:\s*(.+?)\s*$", re.MULTILINE)
@@ -38,12 +38,12 @@ def parse_plain_text(description_html: str | None) -> str | None:
     "Hi<br /><b>Budget</b>: $1,500<br /><b>Category</b>: Writing"
     -> "Hi\\nBudget: $1,500\\nCategory: Writing"
     """
-    text = parse_html_text(description_html)
-    if text is None:
+    if description_html is None:
         return None
     # lines are stripped: only one of the apply line's length can be it (lower() is the cost)
     n = len(_APPLY_LINE)
-    kept = [line for line in text.splitlines() if len(line) != n or line.lower() != _APPLY_LINE]
+    lines = parse_html_lines(description_html)
+    kept = [line for line in lines if len(line) != n or line.lower() != _APPLY_LINE]
     return "\n".join(kept) or None
 
 
