@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from collector.bench_stages import STAGES
 from jobtrends.cli import cli
 from warehouse.benchmark import generate_entries
 
@@ -27,3 +28,19 @@ def test_bench_commands_print_rates() -> None:
     aggregate = runner.invoke(cli, ["bench", "aggregate", "--rows", "1000", "--repeat", "1"])
     assert aggregate.exit_code == 0, aggregate.output
     assert aggregate.output.count("postings/s") == 4
+
+
+def test_bench_collect_explains_where_the_cycle_cpu_went() -> None:
+    # a real local server in a child process, a real warehouse: the stage line names every
+    # stage with a number, and the stages add up to about what the cycle itself spent
+    result = CliRunner().invoke(cli, ["bench", "collect", "--items", "1500", "--stages"])
+    assert result.exit_code == 0, result.output
+    summary, stages = result.output.strip().splitlines()
+    assert summary.startswith("items=1500 cpu_overhead=")
+    assert "cpu_overhead_vs_default=" in summary and "peak_rss=" in summary
+    values = dict(part.split("=") for part in stages.removeprefix("stages cpu_s: ").split())
+    assert list(values) == [*STAGES, "sum", "cycle"]
+    numbers = {name: float(value) for name, value in values.items()}
+    # measured directly (the others are differences of two timings, so noise can tip them)
+    assert numbers["feedparser"] > 0 and numbers["fetch"] >= 0 and numbers["cycle"] > 0
+    assert abs(sum(numbers[s] for s in STAGES) - numbers["sum"]) < 0.02
