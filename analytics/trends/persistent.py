@@ -189,23 +189,46 @@ def compute_filtered(
 # filter's.
 PATH_CACHE_KEYS = 64  # (t, models) paths kept, oldest dropped first (a few hundred kB each)
 _paths: dict[bytes, tuple[np.ndarray, ...]] = {}
+_designs: dict[bytes, tuple[np.ndarray, ...]] = {}  # compute_whitened_design's
+DESIGN_CACHE_KEYS = 16  # designs kept (the event study's is ~4 MB)
 _paths_lock = threading.Lock()
 
 
 def _cached_path(
-    key_parts: tuple[np.ndarray, ...], build: Callable[[], tuple[np.ndarray, ...]]
+    key_parts: tuple[np.ndarray, ...],
+    build: Callable[[], tuple[np.ndarray, ...]],
+    store: dict[bytes, tuple[np.ndarray, ...]] | None = None,
+    limit: int = PATH_CACHE_KEYS,
 ) -> tuple[np.ndarray, ...]:
-    """`build()`, remembered under the bytes of `key_parts`."""
+    """`build()`, remembered in `store` (the paths) under the bytes of `key_parts`."""
+    store = _paths if store is None else store
     key = b"|".join(a.tobytes() + f"{a.dtype}{a.shape}".encode() for a in key_parts)
     with _paths_lock:
-        found = _paths.get(key)
+        found = store.get(key)
     if found is None:
         found = build()
         with _paths_lock:
-            while len(_paths) >= PATH_CACHE_KEYS:
-                del _paths[next(iter(_paths))]
-            _paths[key] = found
+            while len(store) >= limit:
+                del store[next(iter(store))]
+            store[key] = found
     return found
+
+
+def compute_whitened_design(
+    x: np.ndarray, t: np.ndarray, models: ErrorModels
+) -> tuple[np.ndarray, ...]:
+    """Per model: the whitened design, X'V^-1 X, its log det, and sum(log f). None of them
+    depends on y, so every subject fitted on one design at the same times shares them (the
+    filter treats columns apart: the same numbers as whitening x beside y)."""
+
+    def build() -> tuple[np.ndarray, ...]:
+        xw, logdet = compute_filtered(x, t, models=models)
+        xtx = xw.transpose(0, 2, 1) @ xw  # batched BLAS: einsum took most of a fit's time
+        _sign, xtx_logdet = np.linalg.slogdet(xtx)
+        return xw, xtx, xtx_logdet, logdet
+
+    parts = (x, t, models.persistence, models.lam, models.integrated)
+    return _cached_path(parts, build, _designs, DESIGN_CACHE_KEYS)
 
 
 def compute_stationary_path(
@@ -308,14 +331,13 @@ def compute_persistent_ols(
 ) -> PersistentFit:
     """GLS of y on x (n x k) at times t (weeks, increasing) under persistent + noise errors."""
     n, k = x.shape
-    white, logdet = compute_filtered(np.column_stack([x, y]), t.astype(float), models=models)
-    xw, yw = white[:, :, :k], white[:, :, k]
+    t = t.astype(float)
+    xw, xtx, xtx_logdet, logdet = compute_whitened_design(x, t, models)  # shared across y
+    yw = compute_filtered(np.asarray(y, dtype=float)[:, None], t, models=models)[0][:, :, 0]
     xwt = xw.transpose(0, 2, 1)
-    xtx = xwt @ xw  # batched BLAS: einsum took most of a fit's time
     beta = np.linalg.solve(xtx, xwt @ yw[:, :, None])[:, :, 0]
     residual = yw - (xw @ beta[:, :, None])[:, :, 0]
     rss = (residual * residual).sum(axis=1)
-    _sign, xtx_logdet = np.linalg.slogdet(xtx)
     df = n - k
     s2 = np.maximum(rss, 1e-300) / df
     restricted = -0.5 * (df * np.log(s2) + logdet + xtx_logdet)
