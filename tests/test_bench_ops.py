@@ -44,3 +44,21 @@ def test_bench_collect_explains_where_the_cycle_cpu_went() -> None:
     # measured directly (the others are differences of two timings, so noise can tip them)
     assert numbers["feedparser"] > 0 and numbers["fetch"] >= 0 and numbers["cycle"] > 0
     assert abs(sum(numbers[s] for s in STAGES) - numbers["sum"]) < 0.02
+
+
+def test_stage_times_cover_every_stage_and_the_whole_chunk() -> None:
+    from analytics.evaluation.bench_enrich import compute_stage_times, render_stage_times
+
+    times = compute_stage_times(rows=150, repeat=1)
+    stages = ("categories", "engagement", "skills", "pay", "title_model")
+    assert all(times[s] > 0 for s in stages)
+    assert times["sum"] == sum(times[s] for s in stages)
+    assert times["compute_chunk"] > 0 and 0 < times["open_title_share"] < 1
+    line = render_stage_times(times)
+    assert line.startswith("cpu_us_per_posting: categories=") and "title_model=" in line
+
+
+def test_bench_enrich_prints_stage_times_and_the_rate() -> None:
+    result = CliRunner().invoke(cli, ["bench", "enrich", "--postings", "300", "--stages"])
+    assert result.exit_code == 0, result.output
+    assert "cpu_us_per_posting: " in result.output and "postings=300 " in result.output

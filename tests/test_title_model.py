@@ -17,8 +17,10 @@ from analytics.tagging.title_model import (
     MODEL_FILE,
     classify_titles,
     compute_feature_rows,
+    compute_feature_values,
     compute_row_sums,
     compute_title_probabilities,
+    compute_title_scores,
     parse_title_features,
     read_title_model,
     write_title_model,
@@ -153,3 +155,17 @@ def test_probabilities_on_labelled_titles_are_unchanged_by_row_sums() -> None:
     want = _reference_scores(model.weights[ids], rows, len(titles))
     assert np.array_equal(compute_row_sums(model.weights[ids], rows, len(titles)), want)
     assert compute_title_probabilities(model, titles).shape == (len(titles), len(model.labels))
+
+
+def test_sparse_scores_equal_row_sums_to_the_last_bit() -> None:
+    """The sparse product replaced gathering weight rows and bincount: same float64 sums, bit
+    for bit, so no probability moves across the threshold and the tags stay identical."""
+    model = read_title_model()
+    titles, _ = read_training_titles([SAMPLE])
+    titles += ["", "logo logo for my logo", "!!!", "Zxqv plorb"]
+    ids, offsets = compute_feature_rows(titles, model.vocabulary)
+    rows = np.repeat(np.arange(len(titles)), np.diff(offsets))
+    values = compute_feature_values(ids, offsets, model.char_features)
+    want = compute_row_sums(model.weights[ids] * values[:, None], rows, len(titles))
+    assert np.array_equal(compute_title_scores(model, titles), want)
+    assert compute_title_scores(model, []).shape == (0, len(model.labels))
