@@ -4,9 +4,12 @@ With one treated and one (aggregated) control unit, the two-way fixed-effects re
 log n_it = a_i + d_t + b * treated_i * post_t is exactly the regression of the weekly
 difference y_t = log n_treated,t - log n_control,t on a constant and `post`: the date fixed
 effects (platform growth, seasons) cancel in the difference. Weekly sums remove the weekly
-cycle; the errors are persistent (real demand is), so the fit is GLS under AR(1) + noise
-errors (persistent.py: stationary AR(1) or integrated, chosen by likelihood) and the
-interval widens with the persistence the data show.
+cycle. The estimate is the plain OLS contrast, mean(after) - mean(before) of y_t, every week
+weighted the same (a gradual effect is read at its window average, as `share` reads it); the
+errors are persistent (real demand is), so its variance is OLS's under the AR(1) + noise
+error model the restricted likelihood picks (persistent.py: stationary AR(1) or integrated),
+a sandwich (sandwich.py: GLS under a drifting model read a 180-day ramp at a fraction of its
+size), and the interval widens with the persistence the data show.
 
 Tiny counts are modelled as counts: below COUNT_MODEL_WEEKLY postings a week in either window,
 a Poisson regression of the subject's weekly count with the control as exposure (statsmodels
@@ -22,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.trends.persistent import compute_persistent_ols
+from analytics.trends.sandwich import compute_persistent_contrast
 from analytics.trends.windows import Windows, compute_weekly
 
 COUNT_MODEL_WEEKLY = 70.0  # 10 a day: below it log counts are biased, so counts are modelled
@@ -98,7 +102,7 @@ def compute_did(subject: pd.Series, control: pd.Series, w: Windows, event: date)
         note = f"Poisson DiD on weekly counts, control as exposure, {weeks}, HAC {lags} weeks"
         return compute_pct(b, low, high, p, note)
     y = np.log(both["n"].to_numpy()) - np.log(both["n_control"].to_numpy())
-    fit = compute_persistent_ols(y, x, both["t"].to_numpy())
+    fit = compute_persistent_contrast(y, x, both["t"].to_numpy())
     low, high = fit.interval(1)
     note = f"weekly log-difference DiD (unit + date FE), {weeks}, {fit.errors}"
     return compute_pct(float(fit.params[1]), low, high, fit.p_value(1), note)
