@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.trends.persistent import compute_persistent_ols
 from analytics.trends.sandwich import compute_persistent_contrast
 from analytics.trends.windows import Windows, compute_weekly
 
@@ -114,8 +113,10 @@ def compute_event_study(
     """Monthly (30-day bin) DiD coefficients relative to the bin just before the event.
 
     Weekly log differences from `start` to `end` with a dummy per bin (a week belongs to the
-    bin of its first day), GLS under persistent errors: 14-lag errors on daily bin dummies
-    called 17% of pre-event months "significant" under no effect. Returns `month,
+    bin of its first day): each month's OLS mean against month -1's, with its variance under
+    the persistent error model chosen by REML (sandwich.py; 14-lag errors on daily bin dummies
+    called 17% of pre-event months "significant" under no effect, and GLS under a drifting
+    model read the demo's 180-day ramp in Writing as flat months). Returns `month,
     estimate_pct, ci_low_pct, ci_high_pct, days`; month -1 is the reference (0 by
     construction). Flat pre-event months are what parallel pre-trends look like.
     """
@@ -140,7 +141,7 @@ def compute_event_study(
         bounds = [(params[i] - Z95 * bse[i], params[i] + Z95 * bse[i]) for i in range(len(params))]
     else:
         y = np.log(both["n"].to_numpy()) - np.log(both["c"].to_numpy())
-        fit = compute_persistent_ols(y, x, t.astype(float))
+        fit = compute_persistent_contrast(y, x, t.astype(float))
         params, bounds = fit.params, [fit.interval(i) for i in range(len(fit.params))]
     rows = [{"month": -1, "estimate_pct": 0.0, "ci_low_pct": 0.0, "ci_high_pct": 0.0}]
     for i, m in enumerate(bins, start=1):
