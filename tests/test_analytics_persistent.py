@@ -132,3 +132,26 @@ def test_drifting_placebos_stay_near_five_percent() -> None:
         narrow_hits += low > 0 or high < 0
     assert hits / cases <= 0.08
     assert narrow_hits / cases > 0.15
+
+
+def test_cached_filter_paths_give_the_one_pass_filter_bit_for_bit() -> None:
+    """The variances and gains are cached per (t, models) and shared by every subject: a fit
+    on a cold cache, a warm one, and over other data in between are identical to the bit."""
+    from analytics.trends import persistent
+
+    rng = np.random.default_rng(7)
+    t = np.concatenate([np.arange(52.0), 65 + np.arange(52.0)])  # a gap, as did's windows
+    x = np.column_stack([np.ones(len(t)), (t >= 65).astype(float)])
+    fits = []
+    for clear in (True, False, False):
+        if clear:
+            persistent._paths.clear()
+        y = np.cumsum(rng.normal(0, 0.05, len(t)))
+        cold = compute_persistent_ols(y, x, t)
+        compute_persistent_ols(rng.normal(size=len(t)), x, t)  # other data on the same path
+        warm = compute_persistent_ols(y, x, t)
+        assert warm.errors == cold.errors
+        assert np.array_equal(warm.params, cold.params) and np.array_equal(warm.bse, cold.bse)
+        fits.append(cold)
+    assert len(persistent._paths) >= 1
+    assert not np.array_equal(fits[0].params, fits[1].params)  # the data did differ

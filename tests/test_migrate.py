@@ -40,3 +40,32 @@ def test_views_are_recreated_when_dropped(conn: duckdb.DuckDBPyConnection) -> No
     conn.execute("DELETE FROM schema_views")
     apply_migrations(conn)
     assert conn.execute("SELECT count(*) FROM feed_health").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata", "Pacific/Kiritimati"])
+def test_posted_date_is_the_utc_calendar_day_in_any_session_zone(
+    conn: duckdb.DuckDBPyConnection, zone: str
+) -> None:
+    """postings_dated takes the day from the instant's UTC microseconds (no time-zone library):
+    it must equal CAST(timezone('UTC', ts) AS DATE), the definition, whatever the session zone."""
+    instants = [
+        "2024-01-01 00:00:00+00", "2023-12-31 23:59:59.999999+00", "2024-03-10 23:30:00-05",
+        "2024-03-31 01:30:00+02", "1969-12-31 23:59:59.999999+00", "1950-06-01 00:00:00.000001+00",
+        "2024-02-29 12:00:00+14", "2020-11-01 01:59:59-04",
+    ]  # fmt: skip
+    conn.execute(f"SET TimeZone = '{zone}'")
+    for i, instant in enumerate(instants):
+        posted = None if i % 2 else instant  # NULL posted_at falls back to first_seen
+        conn.execute(
+            "INSERT INTO postings (posting_id, dedupe_key, source, posted_at, first_seen, "
+            "last_seen, times_seen, feeds, content_hash, first_run_id, last_run_id) "
+            "VALUES (?, ?, 's', ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, 1, [], 'h', 1, 1)",
+            [i, f"k{i}", posted, instant, instant],
+        )
+    rows = conn.execute(
+        "SELECT posted_date, CAST(timezone('UTC', coalesce(posted_at, first_seen)) AS DATE) "
+        "FROM postings_dated ORDER BY posting_id"
+    ).fetchall()
+    assert len(rows) == len(instants)
+    assert [r[0] for r in rows] == [r[1] for r in rows]
+    assert rows[1][0].isoformat() == "2023-12-31" and rows[2][0].isoformat() == "2024-03-11"

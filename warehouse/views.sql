@@ -12,8 +12,12 @@ FROM feeds f;
 
 -- postings_dated: every posting with the UTC calendar date analytics bucket it by
 -- (posted_at where the feed gave one, else first_seen). Filter is_simulated as needed.
+-- The date is taken from the instant's UTC microseconds (make_timestamp gives a zone-free
+-- UTC wall clock): the same day as CAST(timezone('UTC', ts) AS DATE) in any session time
+-- zone, without the time-zone library, which was half of the 5M-posting aggregation's CPU.
 CREATE VIEW postings_dated AS
-SELECT p.*, CAST(timezone('UTC', coalesce(p.posted_at, p.first_seen)) AS DATE) AS posted_date
+SELECT p.*,
+       CAST(make_timestamp(epoch_us(coalesce(p.posted_at, p.first_seen))) AS DATE) AS posted_date
 FROM postings p;
 
 -- ## Enrichment (issue 3)

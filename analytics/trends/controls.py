@@ -31,7 +31,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.trends.exposure import read_exposure
-from analytics.trends.windows import Windows, category_names, control_total, select
+from analytics.trends.windows import (
+    Windows,
+    category_names,
+    compute_window_totals,
+    control_total,
+)
 
 ALL_OTHER_POSTINGS = "all other postings"
 MIN_DONORS = 3  # a median of fewer paths is one category's noise
@@ -60,10 +65,9 @@ def compute_typical_donors(
     """The donors whose own before/after change is nearest the median donor's: the closest
     half (at least MIN_DONORS). Donors without postings before are left out."""
     changes = {}
+    totals_before, totals_after = compute_window_totals(wide, w)
     for donor in donors:
-        n = wide[("category", donor)]
-        before = float(np.nansum(select(n, w.before_start, w.before_end)))
-        after = float(np.nansum(select(n, w.after_start, w.after_end)))
+        before, after = totals_before[("category", donor)], totals_after[("category", donor)]
         if before > 0 and after > 0:
             changes[donor] = np.log(after / before)
     if len(changes) < MIN_DONORS:

@@ -30,6 +30,8 @@ with n - k degrees of freedom.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,41 +182,105 @@ def compute_filtered(
     return out, logdet
 
 
+# The filter's variances, gains and log dets do not depend on the data, only on the times t
+# and the models: every subject of an event shares them (22 subjects x 5 designs in analyze),
+# so they are computed once per (t, models) and the per-fit loop only moves the states. The
+# arithmetic is the same, in the same order: the innovations are bit for bit the one-pass
+# filter's.
+PATH_CACHE_KEYS = 64  # (t, models) paths kept, oldest dropped first (a few hundred kB each)
+_paths: dict[bytes, tuple[np.ndarray, ...]] = {}
+_designs: dict[bytes, tuple[np.ndarray, ...]] = {}  # compute_whitened_design's
+DESIGN_CACHE_KEYS = 16  # designs kept (the event study's is ~4 MB)
+_paths_lock = threading.Lock()
+
+
+def _cached_path(
+    key_parts: tuple[np.ndarray, ...],
+    build: Callable[[], tuple[np.ndarray, ...]],
+    store: dict[bytes, tuple[np.ndarray, ...]] | None = None,
+    limit: int = PATH_CACHE_KEYS,
+) -> tuple[np.ndarray, ...]:
+    """`build()`, remembered in `store` (the paths) under the bytes of `key_parts`."""
+    store = _paths if store is None else store
+    key = b"|".join(a.tobytes() + f"{a.dtype}{a.shape}".encode() for a in key_parts)
+    with _paths_lock:
+        found = store.get(key)
+    if found is None:
+        found = build()
+        with _paths_lock:
+            while len(store) >= limit:
+                del store[next(iter(store))]
+            store[key] = found
+    return found
+
+
+def compute_whitened_design(
+    x: np.ndarray, t: np.ndarray, models: ErrorModels
+) -> tuple[np.ndarray, ...]:
+    """Per model: the whitened design, X'V^-1 X, its log det, and sum(log f). None of them
+    depends on y, so every subject fitted on one design at the same times shares them (the
+    filter treats columns apart: the same numbers as whitening x beside y)."""
+
+    def build() -> tuple[np.ndarray, ...]:
+        xw, logdet = compute_filtered(x, t, models=models)
+        xtx = xw.transpose(0, 2, 1) @ xw  # batched BLAS: einsum took most of a fit's time
+        _sign, xtx_logdet = np.linalg.slogdet(xtx)
+        return xw, xtx, xtx_logdet, logdet
+
+    parts = (x, t, models.persistence, models.lam, models.integrated)
+    return _cached_path(parts, build, _designs, DESIGN_CACHE_KEYS)
+
+
+def compute_stationary_path(
+    t: np.ndarray, phi: np.ndarray, lam: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Per week (n x g): the decay since the last week, the gain, sqrt(f); and sum(log f)."""
+    n, g = len(t), len(phi)
+    decay, gain, root = np.ones((n, g)), np.empty((n, g)), np.empty((n, g))
+    p = np.ones(g)  # Var(u_t | past) / s2: the stationary variance to start
+    logdet = np.zeros(g)
+    for i in range(n):
+        if i > 0:
+            decay[i] = phi ** (t[i] - t[i - 1])
+            p = decay[i] ** 2 * p + (1 - decay[i] ** 2)
+        f = p + lam
+        root[i] = np.sqrt(f)
+        logdet += np.log(f)
+        gain[i] = p / f
+        p = p * (1 - gain[i])
+    return decay, gain, root, logdet
+
+
 def compute_stationary_filtered(
     data: np.ndarray, t: np.ndarray, phi: np.ndarray, lam: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """compute_filtered for AR(1) + noise models: a one-element state."""
+    decay, gain, root, logdet = _cached_path(
+        (t, phi, lam), lambda: compute_stationary_path(t, phi, lam)
+    )
     n, g = len(t), len(phi)
+    decay, gain = decay[:, :, None], gain[:, :, None]
     state = np.zeros((g, data.shape[1]))  # E[u_t | past], per model and column
-    p = np.ones(g)  # Var(u_t | past) / s2: the stationary variance to start
-    out = np.empty((g, n, data.shape[1]))
-    logdet = np.zeros(g)
+    out = np.empty((g, n, data.shape[1]))  # the innovations, then standardised
     for i in range(n):
         if i > 0:
-            decay = phi ** (t[i] - t[i - 1])
-            state *= decay[:, None]
-            p = decay**2 * p + (1 - decay**2)
-        f = p + lam
-        innovation = data[i][None, :] - state
-        out[:, i, :] = innovation / np.sqrt(f)[:, None]
-        logdet += np.log(f)
-        gain = p / f
-        state += gain[:, None] * innovation
-        p = p * (1 - gain)
-    return out, logdet
+            state *= decay[i]
+        innovation = np.subtract(data[i][None, :], state, out=out[:, i, :])
+        state += gain[i] * innovation
+    out /= root.T[:, :, None]
+    return out, logdet.copy()
 
 
-def compute_integrated_filtered(
-    data: np.ndarray, t: np.ndarray, models: ErrorModels
-) -> tuple[np.ndarray, np.ndarray]:
-    """compute_filtered for integrated models: state (u_t, v_t), written out elementwise."""
+def compute_integrated_path(t: np.ndarray, models: ErrorModels) -> tuple[np.ndarray, ...]:
+    """Per week (n x g): the transition t00, t01, t11 since the last week, the gains k0, k1,
+    sqrt(f); and sum(log f)."""
     n, g = len(t), len(models.lam)
-    a0, a1 = np.zeros((g, data.shape[1])), np.zeros((g, data.shape[1]))
     # start: a walk that began one week before the first week (the regression's constant
     # takes its level), its changes at their stationary variance
     p00 = 1 / (1 - models.persistence**2)
     p01, p11 = p00.copy(), p00.copy()
-    out = np.empty((g, n, data.shape[1]))
+    t00, t01, t11 = np.ones((n, g)), np.zeros((n, g)), np.ones((n, g))
+    k0, k1, root = np.empty((n, g)), np.empty((n, g)), np.empty((n, g))
     logdet = np.zeros(g)
     cache: dict[float, Transition] = {}
     for i in range(n):
@@ -222,23 +288,42 @@ def compute_integrated_filtered(
             dt = float(t[i] - t[i - 1])
             if dt not in cache:
                 cache[dt] = compute_transition(models, dt)
-            t00, t01, t11, q00, q01, q11 = cache[dt]
-            a0 = t00[:, None] * a0 + t01[:, None] * a1
-            a1 *= t11[:, None]
+            a, b, c, q00, q01, q11 = cache[dt]
+            t00[i], t01[i], t11[i] = a, b, c
             p00, p01, p11 = (
-                t00 * t00 * p00 + 2 * t00 * t01 * p01 + t01 * t01 * p11 + q00,
-                t00 * t11 * p01 + t01 * t11 * p11 + q01,
-                t11 * t11 * p11 + q11,
+                a * a * p00 + 2 * a * b * p01 + b * b * p11 + q00,
+                a * c * p01 + b * c * p11 + q01,
+                c * c * p11 + q11,
             )
         f = p00 + models.lam
-        innovation = data[i][None, :] - a0
-        out[:, i, :] = innovation / np.sqrt(f)[:, None]
+        root[i] = np.sqrt(f)
         logdet += np.log(f)
-        k0, k1 = p00 / f, p01 / f
-        a0 += k0[:, None] * innovation
-        a1 += k1[:, None] * innovation
-        p00, p01, p11 = p00 - k0 * p00, p01 - k0 * p01, p11 - k1 * p01
-    return out, logdet
+        k0[i], k1[i] = p00 / f, p01 / f
+        p00, p01, p11 = p00 - k0[i] * p00, p01 - k0[i] * p01, p11 - k1[i] * p01
+    return t00, t01, t11, k0, k1, root, logdet
+
+
+def compute_integrated_filtered(
+    data: np.ndarray, t: np.ndarray, models: ErrorModels
+) -> tuple[np.ndarray, np.ndarray]:
+    """compute_filtered for integrated models: state (u_t, v_t), written out elementwise."""
+    parts = (t, models.persistence, models.lam)
+    t00, t01, t11, k0, k1, root, logdet = (
+        a[:, :, None] if a.ndim == 2 else a
+        for a in _cached_path(parts, lambda: compute_integrated_path(t, models))
+    )
+    n, g = len(t), len(models.lam)
+    a0, a1 = np.zeros((g, data.shape[1])), np.zeros((g, data.shape[1]))
+    out = np.empty((g, n, data.shape[1]))  # the innovations, then standardised
+    for i in range(n):
+        if i > 0:
+            a0 = t00[i] * a0 + t01[i] * a1
+            a1 *= t11[i]
+        innovation = np.subtract(data[i][None, :], a0, out=out[:, i, :])
+        a0 += k0[i] * innovation
+        a1 += k1[i] * innovation
+    out /= root[:, :, 0].T[:, :, None]
+    return out, logdet.copy()
 
 
 def compute_restricted(
@@ -246,14 +331,13 @@ def compute_restricted(
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """Per model: the restricted log-likelihood, the REML scale s2, and (GLS beta, X'V^-1 X)."""
     n, k = x.shape
-    white, logdet = compute_filtered(np.column_stack([x, y]), t.astype(float), models=models)
-    xw, yw = white[:, :, :k], white[:, :, k]
+    t = t.astype(float)
+    xw, xtx, xtx_logdet, logdet = compute_whitened_design(x, t, models)  # shared across y
+    yw = compute_filtered(np.asarray(y, dtype=float)[:, None], t, models=models)[0][:, :, 0]
     xwt = xw.transpose(0, 2, 1)
-    xtx = xwt @ xw  # batched BLAS: einsum took most of a fit's time
     beta = np.linalg.solve(xtx, xwt @ yw[:, :, None])[:, :, 0]
     residual = yw - (xw @ beta[:, :, None])[:, :, 0]
     rss = (residual * residual).sum(axis=1)
-    _sign, xtx_logdet = np.linalg.slogdet(xtx)
     df = n - k
     s2 = np.maximum(rss, 1e-300) / df
     restricted = -0.5 * (df * np.log(s2) + logdet + xtx_logdet)

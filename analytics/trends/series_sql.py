@@ -14,7 +14,12 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, time, timedelta
 
-from analytics.trends.series import DAILY_COUNTS_SQL, MIN_COLLECTED_SHARE, MOVING_AVERAGE_DAYS
+from analytics.trends.series import (
+    DAILY_COUNTS_PARAMETER_SETS,
+    DAILY_COUNTS_SQL,
+    MIN_COLLECTED_SHARE,
+    MOVING_AVERAGE_DAYS,
+)
 
 # postings_demand as in warehouse/views.sql: postings_dated (the UTC calendar date a posting
 # counts on) without seekers, with the engagement
@@ -114,6 +119,7 @@ def render_daily_counts_sql(
     bounds = [datetime.combine(d, time(0), tzinfo=UTC) for d in (since, until)]
     sql = DAILY_COUNTS_SQL.replace("FROM postings_demand", f"FROM ({POSTINGS_DEMAND_SQL}) pd")
     values: list[Literal] = [simulated, since, until, engagements, engagements, *bounds]
+    values *= DAILY_COUNTS_PARAMETER_SETS
     for value in values:
         sql = sql.replace("?", _literal(value), 1)
     return sql

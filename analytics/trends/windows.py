@@ -130,9 +130,29 @@ def subject_columns(wide: pd.DataFrame) -> list[tuple[str, str]]:
     return [(str(c[0]), str(c[1])) for c in wide.columns if c[0] != "all"]
 
 
+def column_positions(wide: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Each (kind, subject) column's position (pandas' MultiIndex lookups cost ms a call)."""
+    return {(str(c[0]), str(c[1])): i for i, c in enumerate(wide.columns)}
+
+
 def control_total(wide: pd.DataFrame, controls: list[str]) -> pd.Series:
-    """Daily sum of the named categories' postings."""
-    return wide.loc[:, [("category", c) for c in controls]].sum(axis=1)
+    """Daily sum of the named categories' postings (a gap day, NaN in each, sums to 0)."""
+    position = column_positions(wide)
+    chosen = [position[("category", c)] for c in controls]
+    return pd.Series(np.nansum(wide.to_numpy()[:, chosen], axis=1), index=wide.index)
+
+
+def compute_window_totals(
+    wide: pd.DataFrame, w: Windows
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """Every column's postings in the before and in the after window (gap days left out)."""
+    values = wide.to_numpy()
+    out = []
+    for start, end in ((w.before_start, w.before_end), (w.after_start, w.after_end)):
+        rows = wide.index.slice_indexer(pd.Timestamp(start), pd.Timestamp(end))
+        sums = np.nansum(values[rows], axis=0)
+        out.append({c: float(sums[i]) for c, i in column_positions(wide).items()})
+    return out[0], out[1]
 
 
 def category_names(wide: pd.DataFrame) -> set[str]:
