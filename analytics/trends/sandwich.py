@@ -30,11 +30,26 @@ import numpy as np
 
 from analytics.trends.persistent import (
     DEFAULT_MODELS,
+    DESIGN_CACHE_KEYS,
     NUISANCE_DROP,
     ErrorModels,
     PersistentFit,
+    _cached_path,
     compute_restricted,
 )
+
+_unit_variances: dict[bytes, tuple[np.ndarray, ...]] = {}  # per (design, times, models)
+
+
+def compute_unit_variances(x: np.ndarray, t: np.ndarray, models: ErrorModels) -> np.ndarray:
+    """compute_ols_variances at s2 = 1 for every model, remembered per (x, t, models): every
+    subject of an event shares its design and times, only s2 differs (it scales linearly)."""
+
+    def build() -> tuple[np.ndarray, ...]:
+        return (compute_ols_variances(x, t, models, np.ones(len(models.lam))),)
+
+    parts = (x, t.astype(float), models.persistence, models.lam, models.integrated)
+    return _cached_path(parts, build, _unit_variances, DESIGN_CACHE_KEYS)[0]
 
 
 def compute_ols_variances(
@@ -81,10 +96,7 @@ def compute_persistent_contrast(
     restricted, s2, _gls = compute_restricted(y, x, t, models)
     best = int(np.argmax(restricted))
     plausible = np.flatnonzero(restricted >= restricted[best] - NUISANCE_DROP)
-    subset = ErrorModels(
-        models.persistence[plausible], models.lam[plausible], models.integrated[plausible]
-    )
-    variances = compute_ols_variances(x, t, subset, s2[plausible])
+    variances = s2[plausible, None] * compute_unit_variances(x, t, models)[plausible]
     params = np.linalg.lstsq(x, y, rcond=None)[0]
     return PersistentFit(
         params=params,
