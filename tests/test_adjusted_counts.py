@@ -13,11 +13,13 @@ import pytest
 from analytics.evaluation.bench_analyze import save_bulk_postings
 from analytics.evaluation.shares import compute_planted_drops, compute_share_errors
 from analytics.trends.adjusted import (
+    MAX_CHANGE_HALF_WIDTH_PP,
     MIN_ADJUSTED_POSTINGS,
     AdjustedInputs,
     ConfusionMatrix,
     compute_adjusted_deltas,
     compute_adjusted_shares,
+    compute_change_reason,
     compute_level_cv,
     compute_rates,
 )
@@ -127,19 +129,25 @@ def test_unstable_matrix_is_refused_with_the_reason() -> None:
     assert "condition number" in result["A"]["note"]
 
 
-def test_level_too_uncertain_for_a_small_category_is_refused_with_the_reason() -> None:
-    # B's matrix row rests on 40 labelled postings and Other (8,000) leaks into it at 6%: the
-    # bootstrap spread of B's corrected level is far above a tenth of it, so no change is sized
-    rates_b = np.array([[0.60, 0.05, 0.35], [0.05, 0.55, 0.40], [0.04, 0.06, 0.90]])
-    counts = np.rint(rates_b * np.array([[4000], [40], [8000]])).astype(int)
+def test_change_too_uncertain_for_a_thin_row_is_refused_with_the_reason() -> None:
+    # Other's matrix row rests on 200 labelled postings: its 4% leak into A, a third of what is
+    # tagged A, is known to about +/-1.4 pp, so A's corrected level (the change's denominator)
+    # is uncertain and the interval of A's planted -30% is wider than +/-15 pp: not sized.
+    # B does not move, and a level error barely moves a zero change: B is published
+    counts = np.rint(RATES * np.array([[4000], [4000], [200]])).astype(int)
     inputs = build_inputs(drop=0.30)
     thin = ConfusionMatrix(LABELS, counts, "thin")
     result = compute_adjusted_deltas(
         AdjustedInputs(thin, inputs.tagged, inputs.exact), BEFORE, AFTER, seed=7
     )
-    assert result["B"]["meaningful"] is False
-    assert "correction too uncertain for B" in result["B"]["note"]
-    assert "estimate_pct" in result["A"]  # A's row is well estimated: published
+    assert result["A"]["meaningful"] is False
+    assert "correction too uncertain for A" in result["A"]["note"]
+    assert "interval of the change" in result["A"]["note"]
+    assert "estimate_pct" in result["B"]
+    assert result["B"]["ci_high_pct"] - result["B"]["ci_low_pct"] <= 2 * MAX_CHANGE_HALF_WIDTH_PP
+    assert compute_change_reason("A", -38.0, -22.0) is None
+    assert "-60% to -5%" in (compute_change_reason("A", -60.0, -5.0) or "")
+    assert compute_change_reason("A", float("nan"), -5.0) is not None
     cv = compute_level_cv(np.array([[0.1, 0.0], [0.3, 0.0]]))
     assert cv[0] == pytest.approx(0.5) and cv[1] == np.inf
 

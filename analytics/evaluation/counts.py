@@ -94,27 +94,29 @@ def render_counts(report: CategoryReport) -> str:
     )
     lines += [
         "",
-        "planted -30% drop per category (mean and sd of 20 draws; the matrix-only 95% interval"
-        " of one draw):",
+        "planted -30% drop per category (mean and sd of 20 draws; 95% intervals of one draw:"
+        " labelled set and postings redrawn, and the labelled set alone):",
     ]
     lines.append(
         f"{'category':32} {'true %':>7} {'plain %':>8} {'adjusted %':>11} {'sd':>5}  interval"
+        "        matrix only"
     )
     for name, d in c["planted_drop"].items():
         head = f"{name:32} {d['true_pct']:7.1f} {d['plain_pct']:8.1f}"
         if "refused" in d:
             lines.append(f"{head}  refused: {d['refused']}")
             continue
-        low, high = d["matrix_interval_pct"]
+        low, high = d["interval_pct"]
+        m_low, m_high = d["matrix_interval_pct"]
         mark = "" if d["covered"] else "  (misses the truth)"
         lines.append(
             f"{head} {d['adjusted_pct']:11.1f} {d['adjusted_sd_pct']:5.1f}"
-            f"  [{low:.1f}, {high:.1f}]{mark}"
+            f"  [{low:.1f}, {high:.1f}]  [{m_low:.1f}, {m_high:.1f}]{mark}"
         )
     published = len(c["planted_drop"]) - c["planted_drop_refused"]
     lines.append(
         f"within +/-3 pp: {c['planted_drop_within_3pp']} of {published} published "
         f"({c['planted_drop_refused']} refused); largest error {c['planted_drop_max_error_pp']} pp;"
-        f" matrix-only intervals covering the truth: {c['planted_drop_covered']} of {published}"
+        f" intervals covering the truth: {c['planted_drop_covered']} of {published}"
     )
     return "\n".join(lines)

@@ -19,8 +19,8 @@ from analytics.trends.adjusted import (
     ConfusionMatrix,
     compute_adjusted_shares,
     compute_bootstrap_matrices,
+    compute_change_reason,
     compute_level_cv,
-    compute_level_reason,
     compute_unstable_reason,
 )
 
@@ -69,18 +69,23 @@ def compute_planted_drops(
     names: tuple[str, ...], seed: int = 30,
 ) -> dict[str, dict[str, float]]:  # fmt: skip
     """Per named category: mean and sd of the reported change (%) after a planted -30%, and
-    whether a 95% labelled-set bootstrap interval of the first draw covers the truth. That
-    interval holds the matrix's uncertainty only, not which postings the draw removed (the
-    `sd` column is that part), so it covers less than 95%.
+    two 95% bootstrap intervals of the first draw:
+    - `matrix_interval_pct` redraws the labelled set only (the matrix's own uncertainty);
+    - `interval_pct` also redraws which postings the drop removed (one new draw per
+      replicate), the part the `sd` column measures: the analogue of share_adjusted redrawing
+      days, and `covered` says whether it holds the truth.
 
-    A category the matrix cannot correct (trends/adjusted.compute_unstable_reason) gets
-    `refused` with the reason instead of adjusted numbers, as share_adjusted would publish.
+    A category the matrix cannot correct (trends/adjusted.compute_unstable_reason) or whose
+    change is too uncertain (compute_change_reason, on `interval_pct`) gets `refused` with the
+    reason instead of adjusted numbers, as share_adjusted would publish.
     """
     labels = matrix.labels
     rates = matrix.rates
     truth = np.asarray(truths)
     pred = np.asarray(predictions)
     base_tagged = _counts(pred, labels)
+    index = {label: i for i, label in enumerate(labels)}
+    codes = np.array([index[v] for v in pred], dtype=np.int64)
     base_adjusted = compute_adjusted_shares(rates, base_tagged) * len(pred)
     rng = np.random.default_rng(seed)
     out: dict[str, dict[str, float]] = {}
@@ -96,7 +101,7 @@ def compute_planted_drops(
         for _ in range(PLANT_SEEDS):
             keep = np.ones(len(pred), dtype=bool)
             keep[rng.choice(members, size=drop, replace=False)] = False
-            tagged = _counts(pred[keep], labels)
+            tagged = np.bincount(codes[keep], minlength=len(labels)).astype(float)
             first = tagged if first is None else first
             plain.append(100 * (tagged[k] / base_tagged[k] - 1))
             after = compute_adjusted_shares(rates, tagged)[k] * keep.sum()
@@ -111,23 +116,37 @@ def compute_planted_drops(
             out[name] = row | {"refused": reason}
             continue
         assert first is not None
-        ratios, levels = [], []
+        ratios, full, levels = [], [], []
+        n_before, n_after = len(pred), len(pred) - drop
         for sample in compute_bootstrap_matrices(matrix.counts, MATRIX_REPS, rng):
-            before = compute_adjusted_shares(sample, base_tagged)[k] * len(pred)
-            after = compute_adjusted_shares(sample, first)[k] * (len(pred) - drop)
+            before = compute_adjusted_shares(sample, base_tagged)[k] * n_before
+            after = compute_adjusted_shares(sample, first)[k] * n_after
             ratios.append(100 * (after / before - 1) if before > 0 else np.nan)
             levels.append(before)
+            keep = np.ones(len(pred), dtype=bool)
+            keep[rng.choice(members, size=drop, replace=False)] = False
+            redrawn = np.bincount(codes[keep], minlength=len(labels)).astype(float)
+            after = compute_adjusted_shares(sample, redrawn)[k] * n_after
+            full.append(100 * (after / before - 1) if before > 0 else np.nan)
         cv = float(compute_level_cv(np.asarray(levels)[:, None])[0])
-        reason = compute_level_reason(name, cv)
-        if reason is not None:  # share_adjusted's own check, on the file as one window
-            out[name] = row | {"refused": reason, "level_cv": round(cv, 3)}
-            continue
         low, high = np.nanpercentile(ratios, [2.5, 97.5])
-        out[name] = row | {
-            "adjusted_pct": round(float(np.mean(adjusted)), 2),
-            "adjusted_sd_pct": round(float(np.std(adjusted)), 2),
+        full_low, full_high = np.nanpercentile(full, [2.5, 97.5])
+        intervals = {
             "matrix_interval_pct": [round(float(low), 1), round(float(high), 1)],
-            "covered": bool(low <= true_pct <= high),
+            "interval_pct": [round(float(full_low), 1), round(float(full_high), 1)],
             "level_cv": round(cv, 3),
         }
+        reason = compute_change_reason(name, float(full_low), float(full_high))
+        if reason is not None:  # share_adjusted's own check, on this interval
+            out[name] = row | {"refused": reason} | intervals
+            continue
+        out[name] = (
+            row
+            | {
+                "adjusted_pct": round(float(np.mean(adjusted)), 2),
+                "adjusted_sd_pct": round(float(np.std(adjusted)), 2),
+                "covered": bool(full_low <= true_pct <= full_high),
+            }
+            | intervals
+        )
     return out

@@ -40,10 +40,10 @@ OPTIONAL_WINDOW = 60  # characters after a match: "<skill> experience is a big p
 # a skill the client only welcomes is not one the job asks for (LABELLING.md's rule):
 # "Bonus: machine learning", "nice-to-have: Midjourney", "preferred skills: ... ML"
 OPTIONAL_BEFORE = re.compile(r"\b(?:bonus|nice[- ]to[- ]have|preferred|optional)\b", re.IGNORECASE)
-# "... machine learning is a big plus", "... that will come in handy"
+# "... machine learning is a big plus", "... is highly desirable", "... will come in handy"
 OPTIONAL_AFTER = re.compile(
-    r"\b(?:is|are|would be|will be)(?: an?)?(?: big| huge| great| strong)?"
-    r" (?:plus|bonus|advantage)\b|\bcome in handy\b|\bnice[- ]to[- ]have\b",
+    r"\b(?:is|are|would be|will be)(?: an?)?(?: big| huge| great| strong| highly)?"
+    r" (?:plus|bonus|advantage|desirable|asset)\b|\bcome in handy\b|\bnice[- ]to[- ]have\b",
     re.IGNORECASE,
 )
 # one footer field per line, as the collector writes them (collector/upwork_footer.py):
@@ -54,6 +54,9 @@ FOOTER_FIELD = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# "https://www.youtube.com/@OpenAI/featured" -> removed before the scan: a channel or an
+# article named in a link ("build-a-capable-machine-for-llm") is not the work asked for
+URL = re.compile(r"\b(?:https?|ftp)://\S+")
 
 IGNORED_GROUP = "ignored"  # the scanner group of taxonomy [ignore] patterns
 # the same field lines on lower-cased text, with their newline, for the scan (one pass, no
@@ -182,6 +185,8 @@ def parse_skills(text: str | None, taxonomy: SkillTaxonomy) -> list[SkillTag]:
     text = text.lower()  # patterns are lower-case, compiled without IGNORECASE (~4x faster)
     if ":" in text:  # the footer's field lines, as parse_footer finds them
         text = FOOTER_LINE.sub("", text)
+        if "://" in text:  # a link's words are an address, not the client's request
+            text = URL.sub(" ", text)
     for match in taxonomy.scanner.scan(text):
         if not match.lastgroup or match.lastgroup == IGNORED_GROUP:
             continue

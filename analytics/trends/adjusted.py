@@ -12,8 +12,9 @@ The matrix is data (table tagger_confusion, written by `jobtrends eval confusion
 `jobtrends enrich`): this module never imports the tagger. Intervals come from a bootstrap
 that redraws both the labelled set the matrix came from (a multinomial over its cells: the
 same as resampling the labelled postings) and the window's days (moving blocks, as `share`).
-Corrections add variance: below MIN_ADJUSTED_POSTINGS tagged postings in a window, or with a
-matrix whose condition number exceeds MAX_CONDITION, nothing is published and the note says why.
+Corrections add variance: below MIN_ADJUSTED_POSTINGS tagged postings in a window, with a
+matrix whose condition number exceeds MAX_CONDITION, or where the change's own interval is
+wider than MAX_CHANGE_HALF_WIDTH_PP either side, nothing is published and the note says why.
 """
 
 from __future__ import annotations
@@ -35,10 +36,14 @@ MIN_ROW_SUPPORT = 30  # labelled postings of a category: fewer and its row is mo
 # count is more than 3 corrected postings (Back-End Development today, 0.24: a planted -30%
 # read -27% and -36% in the two cross-file checks, sd 11-14 pp)
 MIN_RECALL = 0.30
-# A relative error e in a category's corrected level moves a -30% change by about 30e pp (the
-# level is the change's denominator, and a matrix error shifts both windows' levels alike):
-# a bootstrap sd of the level above 10% of it cannot size a change within the issue's 3 pp
-MAX_LEVEL_CV = 0.10
+# A change is refused when its own bootstrap interval (labelled set and days redrawn together)
+# is wider than this either side: +/-15 pp cannot tell the studies' effects (-10% to -35%) from
+# one another. It is the change's uncertainty, not its level's, that decides: an error in the
+# matrix shifts both windows' corrected levels alike and largely cancels in their ratio (a
+# relative level error e moves a -30% change by about 30e pp and a 0% change not at all).
+# Refusing on the level's spread (sd > 10% of it) refused 11 of 24 planted drops whose
+# published estimates were all within 3 pp (docs/enrichment.md).
+MAX_CHANGE_HALF_WIDTH_PP = 15.0
 SUM_WEIGHT = 1_000.0  # weight of the sum(p) = 1 row in the least-squares solve
 ADJUSTED_REPS = 400  # bootstrap replicates, as the other deltas
 ADJUSTED_BLOCK_DAYS = 14  # moving blocks of two weeks, as the `share` method
@@ -145,14 +150,18 @@ def compute_level_cv(shares: np.ndarray) -> np.ndarray:
     return np.divide(sd, mean, out=np.full_like(mean, np.inf), where=mean > 0)
 
 
-def compute_level_reason(subject: str, cv: float) -> str | None:
-    """Why the corrected level of `subject` is too uncertain to size a change, or None."""
-    if cv <= MAX_LEVEL_CV:
+def compute_change_reason(subject: str, low: float, high: float) -> str | None:
+    """Why the corrected change of `subject` is too uncertain to publish, or None.
+
+    (-38.0, -22.0) -> None; (-60.0, -5.0) -> the reason (half-width 27.5 pp > 15).
+    """
+    half = (high - low) / 2
+    if np.isfinite(half) and half <= MAX_CHANGE_HALF_WIDTH_PP:
         return None
     return (
-        f"correction too uncertain for {subject} in this window: the bootstrap sd of its "
-        f"corrected level is {cv:.0%} of it (max {MAX_LEVEL_CV:.0%}), so a change's size "
-        "could be off by more than a tenth of itself"
+        f"correction too uncertain for {subject} in this window: the 95% bootstrap interval "
+        f"of the change is {low:+.0f}% to {high:+.0f}% (wider than +/-"
+        f"{MAX_CHANGE_HALF_WIDTH_PP:.0f} pp), so its size cannot be told"
     )
 
 
@@ -225,7 +234,6 @@ def compute_adjusted_deltas(
         draws.append(shares)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = 100 * (draws[1] / draws[0] - 1)
-        level_cv = compute_level_cv(draws[0])
     version = inputs.matrix.tagger_version or "unversioned"
     stale = ""
     if inputs.tags_version and inputs.tags_version != inputs.matrix.tagger_version:
@@ -235,14 +243,14 @@ def compute_adjusted_deltas(
         )
     for k, label in enumerate(labels):
         reason = compute_unstable_reason(inputs.matrix, label)
-        reason = reason or compute_level_reason(label, float(level_cv[k]))
+        if reason is None and share_b[k] <= 0:
+            reason = "adjusted share is zero before"
+        if reason is None:
+            low, high = np.nanpercentile(ratios[:, k], [2.5, 97.5])
+            reason = compute_change_reason(label, float(low), float(high))
         if reason is not None:
             out[label] = {"meaningful": False, "note": reason}
             continue
-        if share_b[k] <= 0:
-            out[label] = {"meaningful": False, "note": "adjusted share is zero before"}
-            continue
-        low, high = np.nanpercentile(ratios[:, k], [2.5, 97.5])
         out[label] = {
             "estimate_pct": float(100 * (share_a[k] / share_b[k] - 1)),
             "ci_low_pct": float(low),
