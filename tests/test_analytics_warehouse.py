@@ -143,6 +143,8 @@ def test_did_against_an_imported_external_series(
     # flat bench postings against an external series that fell ~35% between the windows
     assert all(est > 30 for est, _ in rows)
     assert "indeed_postings_index/aggregate" in rows[0][1]
+    # postings from 2021-06: too short a pre-period for placebo dates, and the note says so
+    assert all("placebo calibration: not possible" in note for _, note in rows)
 
 
 def test_changed_settings_are_recomputed_without_full(conn: duckdb.DuckDBPyConnection) -> None:

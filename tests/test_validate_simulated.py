@@ -9,7 +9,10 @@ import pytest
 
 from analytics.simulation.validate_warehouse import (
     compute_controls,
+    compute_did_cases,
     compute_simulated_validation,
+    compute_untouched_summary,
+    render_untouched_summary,
     validation_effects_path,
 )
 
@@ -34,3 +37,33 @@ def test_did_recovers_writing_and_video_from_a_simulated_warehouse(tmp_path: Pat
     assert quiet["estimate_pct"].mean() > 15.0  # window shows the +25%/year platform growth
     quiet_did = results[(results["method"] == "did") & results["no_effect"]]
     assert abs(quiet_did["estimate_pct"].mean()) < 5.0  # did removes it
+    lines = render_untouched_summary(compute_did_cases(results))
+    assert len(lines) == 2 + len(compute_controls(validation_effects_path()))
+    assert lines[-1].startswith("untouched: largest per-category bias")
+
+
+def test_untouched_summary_tells_a_biased_category_from_a_noisy_one() -> None:
+    import pandas as pd
+
+    rows = []
+    for seed, noise in enumerate([-2.0, 1.5, -1.0, 1.5]):
+        for subject, shift in (("Noisy", 0.0), ("Biased", -5.0)):
+            est = shift + noise
+            rows.append(
+                {"seed": seed, "subject": subject, "method": "did", "planted_pct": 0.0,
+                 "estimate_pct": est, "ci_low_pct": est - 4.0, "ci_high_pct": est + 4.0,
+                 "daily": 10.0}
+            )  # fmt: skip
+    rows.append(
+        {"seed": 0, "subject": "Writing", "method": "did", "planted_pct": -33.0,
+         "estimate_pct": -31.0, "ci_low_pct": -35.0, "ci_high_pct": -27.0, "daily": 90.0}
+    )  # fmt: skip
+    cases = compute_did_cases(pd.DataFrame(rows))
+    assert cases.loc[cases["subject"] == "Writing", "error_pp"].item() == pytest.approx(2.0)
+    summary = compute_untouched_summary(cases).set_index("subject")
+    assert summary.loc["Noisy", "mean_pct"] == pytest.approx(0.0)
+    assert summary.loc["Noisy", "covers_zero"] == 1.0
+    assert summary.loc["Biased", "mean_pct"] == pytest.approx(-5.0)
+    assert summary.loc["Biased", "covers_zero"] == 0.5  # -7 and -6 miss zero, -3.5 and -3.5 not
+    assert summary.loc["Biased", "model_se_pct"] == pytest.approx(4.0 / 1.959964)
+    assert "largest per-category bias 5.00 pp" in render_untouched_summary(cases)[-1]

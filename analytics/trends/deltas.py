@@ -27,6 +27,7 @@ from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its, compute_its_placebos
 from analytics.trends.methods import METHODS
+from analytics.trends.placebo_calibration import compute_placebo_note
 from analytics.trends.series import MOVING_AVERAGE_DAYS
 from analytics.trends.significance import (
     compute_placebo_refusal,
@@ -220,6 +221,15 @@ def compute_did_external_method(ctx: EventContext, subject: tuple[str, str]) -> 
         return []
     values = compute_did(ctx.wide[subject], s.external, ctx.windows, ctx.event)
     values["note"] = f"control: external {s.external_series}/{s.external_sector}; " + values["note"]
+    if values.get("estimate_pct") is not None:  # issue 12: the placebo rank beside the p-value
+        external = s.external
+        values["note"] += "; " + compute_placebo_note(
+            values["estimate_pct"],
+            ctx.windows,
+            ctx.event,
+            max(ctx.first_day, external.index.min().date()),
+            lambda fake_w, fake: compute_did(ctx.wide[subject], external, fake_w, fake),
+        )
     return _windowed(ctx, subject, values)
 
 

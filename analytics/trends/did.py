@@ -4,9 +4,12 @@ With one treated and one (aggregated) control unit, the two-way fixed-effects re
 log n_it = a_i + d_t + b * treated_i * post_t is exactly the regression of the weekly
 difference y_t = log n_treated,t - log n_control,t on a constant and `post`: the date fixed
 effects (platform growth, seasons) cancel in the difference. Weekly sums remove the weekly
-cycle; the errors are persistent (real demand is), so the fit is GLS under AR(1) + noise
-errors (persistent.py: stationary AR(1) or integrated, chosen by likelihood) and the
-interval widens with the persistence the data show.
+cycle. The estimate is the plain OLS contrast, mean(after) - mean(before) of y_t, every week
+weighted the same (a gradual effect is read at its window average, as `share` reads it); the
+errors are persistent (real demand is), so its variance is OLS's under the AR(1) + noise
+error model the restricted likelihood picks (persistent.py: stationary AR(1) or integrated),
+a sandwich (sandwich.py: GLS under a drifting model read a 180-day ramp at a fraction of its
+size), and the interval widens with the persistence the data show.
 
 Tiny counts are modelled as counts: below COUNT_MODEL_WEEKLY postings a week in either window,
 a Poisson regression of the subject's weekly count with the control as exposure (statsmodels
@@ -21,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.trends.persistent import compute_persistent_ols
+from analytics.trends.sandwich import compute_persistent_contrast
 from analytics.trends.windows import Windows, compute_weekly
 
 COUNT_MODEL_WEEKLY = 70.0  # 10 a day: below it log counts are biased, so counts are modelled
@@ -98,7 +101,7 @@ def compute_did(subject: pd.Series, control: pd.Series, w: Windows, event: date)
         note = f"Poisson DiD on weekly counts, control as exposure, {weeks}, HAC {lags} weeks"
         return compute_pct(b, low, high, p, note)
     y = np.log(both["n"].to_numpy()) - np.log(both["n_control"].to_numpy())
-    fit = compute_persistent_ols(y, x, both["t"].to_numpy())
+    fit = compute_persistent_contrast(y, x, both["t"].to_numpy())
     low, high = fit.interval(1)
     note = f"weekly log-difference DiD (unit + date FE), {weeks}, {fit.errors}"
     return compute_pct(float(fit.params[1]), low, high, fit.p_value(1), note)
@@ -110,8 +113,10 @@ def compute_event_study(
     """Monthly (30-day bin) DiD coefficients relative to the bin just before the event.
 
     Weekly log differences from `start` to `end` with a dummy per bin (a week belongs to the
-    bin of its first day), GLS under persistent errors: 14-lag errors on daily bin dummies
-    called 17% of pre-event months "significant" under no effect. Returns `month,
+    bin of its first day): each month's OLS mean against month -1's, with its variance under
+    the persistent error model chosen by REML (sandwich.py; 14-lag errors on daily bin dummies
+    called 17% of pre-event months "significant" under no effect, and GLS under a drifting
+    model read the demo's 180-day ramp in Writing as flat months). Returns `month,
     estimate_pct, ci_low_pct, ci_high_pct, days`; month -1 is the reference (0 by
     construction). Flat pre-event months are what parallel pre-trends look like.
     """
@@ -136,7 +141,7 @@ def compute_event_study(
         bounds = [(params[i] - Z95 * bse[i], params[i] + Z95 * bse[i]) for i in range(len(params))]
     else:
         y = np.log(both["n"].to_numpy()) - np.log(both["c"].to_numpy())
-        fit = compute_persistent_ols(y, x, t.astype(float))
+        fit = compute_persistent_contrast(y, x, t.astype(float))
         params, bounds = fit.params, [fit.interval(i) for i in range(len(fit.params))]
     rows = [{"month": -1, "estimate_pct": 0.0, "ci_low_pct": 0.0, "ci_high_pct": 0.0}]
     for i, m in enumerate(bins, start=1):

@@ -326,10 +326,10 @@ def compute_integrated_filtered(
     return out, logdet.copy()
 
 
-def compute_persistent_ols(
+def compute_restricted(
     y: np.ndarray, x: np.ndarray, t: np.ndarray, models: ErrorModels = DEFAULT_MODELS
-) -> PersistentFit:
-    """GLS of y on x (n x k) at times t (weeks, increasing) under persistent + noise errors."""
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Per model: the restricted log-likelihood, the REML scale s2, and (GLS beta, X'V^-1 X)."""
     n, k = x.shape
     t = t.astype(float)
     xw, xtx, xtx_logdet, logdet = compute_whitened_design(x, t, models)  # shared across y
@@ -341,6 +341,15 @@ def compute_persistent_ols(
     df = n - k
     s2 = np.maximum(rss, 1e-300) / df
     restricted = -0.5 * (df * np.log(s2) + logdet + xtx_logdet)
+    return restricted, s2, (beta, xtx)
+
+
+def compute_persistent_ols(
+    y: np.ndarray, x: np.ndarray, t: np.ndarray, models: ErrorModels = DEFAULT_MODELS
+) -> PersistentFit:
+    """GLS of y on x (n x k) at times t (weeks, increasing) under persistent + noise errors."""
+    n, k = x.shape
+    restricted, s2, (beta, xtx) = compute_restricted(y, x, t, models)
     best = int(np.argmax(restricted))
     # Berger-Boos: the largest variance over the error models the data cannot reject
     plausible = restricted >= restricted[best] - NUISANCE_DROP
@@ -349,7 +358,7 @@ def compute_persistent_ols(
     return PersistentFit(
         params=beta[best],
         bse=bse,
-        df=df,
+        df=n - k,
         phi=float(models.persistence[best]),
         lam=float(models.lam[best]),
         errors=models.describe(best),

@@ -69,10 +69,14 @@ def validate(
     if placebo_series:
         _validate_placebo_series(app, placebo_series, fmt)
         return
+    extra: dict[str, Any] = {}  # --json/--csv: tables beyond coverage and growth
     if simulator:
         from analytics.simulation.validate_warehouse import (
+            compute_did_cases,
             compute_simulated_validation,
+            compute_untouched_summary,
             render_default_control_check,
+            render_untouched_summary,
         )
 
         results = compute_simulated_validation(
@@ -87,6 +91,11 @@ def validate(
             click.echo(f"{seeds} simulated warehouses of {postings:,} postings (real simulator)")
             for line in render_default_control_check(results):
                 click.echo(line)
+            for line in render_untouched_summary(compute_did_cases(results)):
+                click.echo(line)
+        else:
+            cases = compute_did_cases(results)
+            extra = {"did_cases": cases, "untouched": compute_untouched_summary(cases)}
     else:
         results = compute_validation(range(seeds))  # its own untouched controls
         if fmt == "table":
@@ -97,7 +106,7 @@ def validate(
         growth = compute_growth_check(results).rename(
             columns={"mean": "mean_pct", "min": "min_pct", "max": "max_pct", "size": "cases"}
         )
-        echo_tables({"coverage": table, "growth": growth}, fmt)
+        echo_tables({"coverage": table, "growth": growth, **extra}, fmt)
         if not needed.all():
             raise click.ClickException(f"did/its below {REQUIRED_COVERAGE:.0%} coverage")
         return
