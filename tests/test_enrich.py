@@ -119,11 +119,11 @@ def test_postings_enriched_view(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_a_posting_that_raises_is_rejected_not_fatal(conn: duckdb.DuckDBPyConnection) -> None:
-    from analytics.tagging.enrich import ENRICH_ERROR_RULE, compute_chunk, save_chunk
+    from analytics.tagging.enrich import ENRICH_ERROR_RULE, compute_chunk_tables, save_chunk
 
     good = (1, "Logo for a bakery", "Budget: $50", None, 2024)
     bad = (2, 12345, "not text", None, 2024)  # a title that is not a string raises in the rules
-    tags = compute_chunk([good, bad])
+    tags = compute_chunk_tables([good, bad])
     assert [e[0] for e in tags.errors] == [2]
     save_chunk(conn, tags, [1, 2], "test", T0)
     cats = rows(conn, "SELECT posting_id, category FROM posting_categories ORDER BY 1")

@@ -295,21 +295,48 @@ def _table(rows: Sequence[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     )
 
 
+@dataclass
+class ChunkTables:
+    """A chunk's ChunkTags as Arrow tables (the schemas above), plus the failed postings."""
+
+    categories: pa.Table
+    skills: pa.Table
+    pay: pa.Table
+    engagement: pa.Table
+    errors: list[TagError]
+
+
+def compute_chunk_tables(rows: Sequence[Row]) -> ChunkTables:
+    """`compute_chunk` as Arrow tables, built where the rows are tagged (in the worker).
+
+    A pickled Arrow table crosses the process boundary as a few buffers: a 10,000-posting
+    chunk's tags cost ~2 ms to pickle and unpickle, against ~125 ms as lists of NamedTuples.
+    """
+    tags = compute_chunk(rows)
+    return ChunkTables(
+        _table(tags.categories, CATEGORY_SCHEMA),
+        _table(tags.skills, SKILL_SCHEMA),
+        _table(tags.pay, PAY_SCHEMA),
+        _table(tags.engagement, ENGAGEMENT_SCHEMA),
+        tags.errors,
+    )
+
+
 def save_chunk(
-    conn: duckdb.DuckDBPyConnection, tags: ChunkTags, ids: list[int], version: str, now: datetime
+    conn: duckdb.DuckDBPyConnection,
+    tags: ChunkTables,
+    ids: list[int],
+    version: str,
+    now: datetime,
 ) -> None:
     """Replace the derived rows of `ids` with `tags`, in one transaction."""
     id_frame = pa.table({"posting_id": pa.array(ids, type=pa.int64())})
-    cats = _table(tags.categories, CATEGORY_SCHEMA)
-    skills = _table(tags.skills, SKILL_SCHEMA)
-    pay = _table(tags.pay, PAY_SCHEMA)
-    engagement = _table(tags.engagement, ENGAGEMENT_SCHEMA)
     with transaction(conn):
         conn.register("enrich_ids", id_frame)
-        conn.register("enrich_cats", cats)
-        conn.register("enrich_skills", skills)
-        conn.register("enrich_pay", pay)
-        conn.register("enrich_engagement", engagement)
+        conn.register("enrich_cats", tags.categories)
+        conn.register("enrich_skills", tags.skills)
+        conn.register("enrich_pay", tags.pay)
+        conn.register("enrich_engagement", tags.engagement)
         try:
             for delete in DELETE_SQL:
                 conn.execute(delete)
@@ -328,16 +355,18 @@ def save_chunk(
                 conn.unregister(name)
 
 
-def _tag_chunks(chunks: Iterator[list[Row]], workers: int) -> Iterator[tuple[list[Row], ChunkTags]]:
+def _tag_chunks(
+    chunks: Iterator[list[Row]], workers: int
+) -> Iterator[tuple[list[Row], ChunkTables]]:
     """(rows, tags) in order; with workers > 1 at most `workers` chunks are in flight."""
     if workers <= 1:
         for rows in chunks:
-            yield rows, compute_chunk(rows)
+            yield rows, compute_chunk_tables(rows)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[list[Row], Future[ChunkTags]]] = []
+        pending: list[tuple[list[Row], Future[ChunkTables]]] = []
         for rows in chunks:
-            pending.append((rows, pool.submit(compute_chunk, rows)))
+            pending.append((rows, pool.submit(compute_chunk_tables, rows)))
             if len(pending) >= workers:
                 done_rows, future = pending.pop(0)
                 yield done_rows, future.result()
@@ -370,10 +399,10 @@ def enrich_postings(
     for rows, tags in _tag_chunks(chunks, workers):
         save_chunk(conn, tags, [r[0] for r in rows], version, now)
         total += len(rows)
-        categories.update(c.category for c in tags.categories)
-        skills.update(s.skill for s in tags.skills)
-        pay_kinds.update(p.pay_kind for p in tags.pay)
-        flagged += sum(1 for p in tags.pay if p.flag)
+        categories.update(tags.categories.column("category").to_pylist())
+        skills.update(tags.skills.column("skill").to_pylist())
+        pay_kinds.update(tags.pay.column("pay_kind").to_pylist())
+        flagged += sum(1 for flag in tags.pay.column("flag").to_pylist() if flag)
         errors += len(tags.errors)
         if on_progress:
             on_progress(total)
