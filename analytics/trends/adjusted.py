@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import nnls
 
+from analytics.trends.bootstrap import compute_block_index
+
 # Measured (issue 13): on the held-out labelled file the correction was worse than plain
 # counting below about 5,000 tagged postings per window; see docs/enrichment.md.
 MIN_ADJUSTED_POSTINGS = 5_000
@@ -167,12 +169,7 @@ def compute_change_reason(subject: str, low: float, high: float) -> str | None:
 
 def _block_day_sums(values: np.ndarray, reps: int, rng: np.random.Generator) -> np.ndarray:
     """(reps, labels) column sums over days resampled in moving blocks."""
-    length = len(values)
-    block = min(ADJUSTED_BLOCK_DAYS, length)
-    n_blocks = -(-length // block)
-    starts = rng.integers(0, length - block + 1, size=(reps, n_blocks))
-    index = (starts[:, :, None] + np.arange(block)).reshape(reps, -1)[:, :length]
-    return values[index].sum(axis=1)
+    return values[compute_block_index(len(values), ADJUSTED_BLOCK_DAYS, reps, rng)].sum(axis=1)
 
 
 def _window(frame: pd.DataFrame, start: date, end: date, labels: tuple[str, ...]) -> np.ndarray:

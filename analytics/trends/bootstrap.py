@@ -27,6 +27,14 @@ def compute_block_days(values: np.ndarray) -> int:
     return int(max(MIN_BLOCK_DAYS, np.ceil(chosen)))
 
 
+def compute_block_index(length: int, block: int, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """(reps, length) day positions of a moving-block resample: random starts, whole blocks."""
+    size = min(block, length)
+    n_blocks = -(-length // size)
+    starts = rng.integers(0, length - size + 1, size=(reps, n_blocks))
+    return (starts[:, :, None] + np.arange(size)).reshape(reps, -1)[:, :length]
+
+
 def compute_block_bootstrap_ratio(
     before: np.ndarray, after: np.ndarray, rng: np.random.Generator
 ) -> tuple[float, float, int]:
@@ -34,14 +42,10 @@ def compute_block_bootstrap_ratio(
     # one selection on both windows (each minus its mean, so a level shift is not persistence)
     block = compute_block_days(np.concatenate([before - before.mean(), after - after.mean()]))
     block = min(block, len(before) // 3 or 1, len(after) // 3 or 1)
-    draws = []
-    for values in (before, after):
-        length = len(values)
-        size = min(block, length)
-        n_blocks = -(-length // size)
-        starts = rng.integers(0, length - size + 1, size=(BOOTSTRAP_REPS, n_blocks))
-        index = (starts[:, :, None] + np.arange(size)).reshape(BOOTSTRAP_REPS, -1)[:, :length]
-        draws.append(values[index].mean(axis=1))
+    draws = [
+        values[compute_block_index(len(values), block, BOOTSTRAP_REPS, rng)].mean(axis=1)
+        for values in (before, after)
+    ]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = 100 * (draws[1] / draws[0] - 1)
     low, high = np.nanpercentile(ratio, [2.5, 97.5])
