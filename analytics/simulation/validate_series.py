@@ -16,9 +16,9 @@ import pandas as pd
 from analytics.trends.did import compute_did
 from analytics.trends.events import CHATGPT_LAUNCH
 from analytics.trends.its import compute_its
+from analytics.trends.placebo_calibration import PLACEBO_STEP_DAYS
 from analytics.trends.windows import compute_windows
 
-PLACEBO_STEP_DAYS = 28  # four weeks between placebo dates
 PLACEBO_LAST = date(2022, 6, 1)  # placebo dates before 2022-06 (the yardstick)
 PLACEBO_WINDOW_DAYS = 91  # 13 weeks a side: the after window of 2022-05-31 ends before ChatGPT
 PLACEBO_LAG_DAYS = 91

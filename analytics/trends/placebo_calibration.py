@@ -25,7 +25,7 @@ import pandas as pd
 
 from analytics.trends.windows import Windows
 
-PLACEBO_STEP_DAYS = 28
+PLACEBO_STEP_DAYS = 28  # four weeks between placebo dates (analyze and `validate --placebo-series`)
 MIN_PLACEBOS = 5  # fewer placebo dates than this: no calibration, said in the note
 MAX_PLACEBOS = 20  # the latest 20 dates (a fit each, ~25 ms): enough for a rank, bounded cost
 
