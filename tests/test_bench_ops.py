@@ -43,7 +43,9 @@ def test_bench_collect_explains_where_the_cycle_cpu_went() -> None:
     numbers = {name: float(value) for name, value in values.items()}
     # measured directly (the others are differences of two timings, so noise can tip them)
     assert numbers["feedparser"] > 0 and numbers["fetch"] >= 0 and numbers["cycle"] > 0
-    assert abs(sum(numbers[s] for s in STAGES) - numbers["sum"]) < 0.02
+    # each printed value is rounded to 0.01, so the printed parts and the printed sum can
+    # differ by half a cent per stage plus half a cent for the sum (a fresh clone hit 0.02)
+    assert abs(sum(numbers[s] for s in STAGES) - numbers["sum"]) <= 0.005 * (len(STAGES) + 1) + 1e-9
 
 
 def test_stage_times_cover_every_stage_and_the_whole_chunk() -> None:
