@@ -13,12 +13,14 @@ import pytest
 from analytics.evaluation.bench_analyze import save_bulk_postings
 from analytics.evaluation.shares import compute_planted_drops, compute_share_errors
 from analytics.trends.adjusted import (
+    MATRIX_PRIOR_PER_ROW,
     MAX_CHANGE_HALF_WIDTH_PP,
     MIN_ADJUSTED_POSTINGS,
     AdjustedInputs,
     ConfusionMatrix,
     compute_adjusted_deltas,
     compute_adjusted_shares,
+    compute_bootstrap_matrices,
     compute_change_reason,
     compute_level_cv,
     compute_rates,
@@ -59,6 +61,22 @@ def test_empty_row_is_identity_and_shares_stay_non_negative() -> None:
     # tagged shares that no true shares can produce: the solve clips at zero, sums to one
     p = compute_adjusted_shares(RATES, np.array([0.0, 0.0, 1.0]))
     assert (p >= 0).all() and p.sum() == pytest.approx(1.0)
+
+
+def test_matrix_draws_give_an_unseen_leak_a_chance_and_match_the_resample_where_full() -> None:
+    counts = np.array([[40, 0, 10], [0, 0, 0], [5, 5, 4990]])
+    draws = compute_bootstrap_matrices(counts, 4000, np.random.default_rng(3))
+    assert draws.shape == (4000, 3, 3)
+    assert np.allclose(draws.sum(axis=2), 1.0)
+    assert (draws[:, 1] == [0.0, 1.0, 0.0]).all()  # a row without postings stays the identity
+    # the A -> B cell was never seen: a multinomial resample keeps it at exactly 0, the
+    # posterior draws it with mean prior / (row + 1) postings
+    expected = (MATRIX_PRIOR_PER_ROW / 3) / (50 + MATRIX_PRIOR_PER_ROW)
+    assert (draws[:, 0, 1] > 0).mean() > 0.5
+    assert draws[:, 0, 1].mean() == pytest.approx(expected, rel=0.2)
+    # a well-filled cell spreads as resampling would: sd of a binomial share
+    recall = draws[:, 2, 2]
+    assert recall.std() == pytest.approx(np.sqrt(0.998 * 0.002 / 5000), rel=0.15)
 
 
 def simulate_tagged(
@@ -164,6 +182,11 @@ def test_share_errors_and_planted_drops_on_labelled_pairs() -> None:
     for d in drops.values():
         assert abs(d["adjusted_pct"] - d["true_pct"]) < 3.0
         assert d["plain_pct"] > d["true_pct"] + 3.0  # damped
+        # the full interval also redraws the scored and the removed postings: wider, and it
+        # holds the truth where the matrix is right
+        full, matrix_only = d["interval_pct"], d["matrix_interval_pct"]
+        assert full[1] - full[0] > matrix_only[1] - matrix_only[0]
+        assert d["covered"]
 
 
 def test_matrix_file_and_table_round_trip(tmp_path: Path, conn: duckdb.DuckDBPyConnection) -> None:

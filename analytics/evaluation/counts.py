@@ -15,7 +15,11 @@ import numpy as np
 
 from analytics.evaluation.categories import CategoryReport, evaluate_categories
 from analytics.evaluation.confusion import compute_confusion, compute_out_of_fold
-from analytics.evaluation.shares import compute_planted_drops, compute_share_errors
+from analytics.evaluation.shares import (
+    PLANT_SEEDS,
+    compute_planted_drops,
+    compute_share_errors,
+)
 from analytics.tagging.categories import OTHER, read_taxonomy
 from analytics.tagging.title_model import CONFUSION_FILE, TitleModel, read_title_model
 from analytics.trends.adjusted import ConfusionMatrix
@@ -60,6 +64,7 @@ def evaluate_counts(paths: Sequence[Path], fit: Sequence[Path] = ()) -> Category
     counts["planted_drop_within_3pp"] = sum(e <= 3.0 for e in errors)
     counts["planted_drop_refused"] = len(drops) - len(published)
     counts["planted_drop_covered"] = sum(d["covered"] for d in published)
+    counts["planted_drop_draws"] = PLANT_SEEDS
     counts["matrix"] = {
         "source": source,
         "tagger_version": matrix.tagger_version,
@@ -94,8 +99,8 @@ def render_counts(report: CategoryReport) -> str:
     )
     lines += [
         "",
-        "planted -30% drop per category (mean and sd of 20 draws; 95% intervals of one draw:"
-        " labelled set and postings redrawn, and the labelled set alone):",
+        f"planted -30% drop per category (mean and sd of {PLANT_SEEDS} draws; 95% intervals of"
+        " one draw: matrix, scored postings and removed postings redrawn, and the matrix alone):",
     ]
     lines.append(
         f"{'category':32} {'true %':>7} {'plain %':>8} {'adjusted %':>11} {'sd':>5}  interval"
