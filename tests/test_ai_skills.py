@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analytics.evaluation.skills import LABELS_FILE, evaluate_skills, read_labels
+from analytics.evaluation.skills import LABELS_FILE, evaluate_skills, read_labels, read_texts
 from analytics.tagging.skills import parse_footer, parse_skills, read_skill_taxonomy
 from jobtrends.cli import cli
 from tests.conftest import SHARED_DATA
@@ -194,6 +194,22 @@ def test_development_labels_are_fresh_postings() -> None:
     assert len(dev) >= 150 and len({(s, i) for s, i, _ in dev}) == len(dev)
     assert not {(s, i) for s, i, _ in dev} & {(s, i) for s, i, _ in read_labels(LABELS_FILE)}
     assert all(len(i) < 40 for _, i, _ in dev)  # ids, never texts
+
+
+def test_development_texts_are_not_reposts_of_evaluation_postings() -> None:
+    """A repost (another id, the same title and description) in both sets would leak the test
+    set into tuning: no development text equals an evaluation text."""
+    if not (SHARED_DATA / "upwork-rss-ai-2023").exists():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    dev = read_labels(LABELS_FILE.parent / "ai_skills_dev.csv")
+    evaluation = read_labels(LABELS_FILE)
+    texts = read_texts(SHARED_DATA, {s for s, _, _ in dev + evaluation})
+
+    def body(key: tuple[str, str]) -> str:
+        return parse_footer(texts[key])[0].strip()
+
+    evaluation_bodies = {body((s, i)) for s, i, _ in evaluation}
+    assert not [i for s, i, _ in dev if body((s, i)) in evaluation_bodies]
 
 
 def test_hand_labelled_set_floors() -> None:
