@@ -39,14 +39,35 @@ def _wide(effects: dict[str, float], sizes: dict[str, float], seed: int) -> pd.D
     return compute_wide_counts(pd.concat([counts, total], ignore_index=True), END)
 
 
-def test_donors_leave_out_the_subject_and_the_most_exposed_third() -> None:
+def test_donors_leave_out_the_subject_other_and_the_most_exposed_third() -> None:
     ranking = read_exposure_ranking()
     categories = set(ranking) | {"Other", "Unscored Category"}
     donors = compute_donors(categories, "Market Research")
-    assert "Market Research" not in donors
+    assert "Market Research" not in donors and "Other" not in donors
     assert not set(ranking[: len(ranking) // 3]) & set(donors)  # Translation, Writing, ...
-    assert {"Other", "Unscored Category", "Video Editing & Production"} <= set(donors)
+    assert {"Unscored Category", "Video Editing & Production"} <= set(donors)
     assert compute_donors({"A", "B", "C"}, "A", ranking=("B", "C", "D")) == ("C",)
+
+
+def test_untouched_categories_read_zero_when_other_grows_with_ai_work() -> None:
+    """Other holds the AI work no category claims (the simulator puts every AI-skill posting
+    there), so the event feeds it; at most of the platform's postings it would be nearly all
+    of any control it entered, and every untouched category would read its growth, negated."""
+    untouched = ["Back-End Development", "Front-End Development", "Accounting & Bookkeeping"]
+    sizes = dict.fromkeys(untouched + ["Data Entry", "Market Research"], 60.0)
+    sizes.update({"Other": 3000.0, "Graphic Design": 120.0, "Web Design": 100.0})
+    sizes["Video Editing & Production"] = 120.0
+    # as on the simulator, the donors AI feeds (not the most exposed) pull the median up to Other
+    effects = {"Other": 6.0, "Graphic Design": 8.0, "Web Design": 10.0}
+    effects["Video Editing & Production"] = 40.0
+    wide = _wide(effects, sizes, seed=4)
+    deltas = compute_event_deltas(
+        wide, event=EVENT, as_of=END, settings=DeltaSettings(methods=("did",))
+    )
+    rows = deltas.set_index("subject")
+    for subject in untouched:
+        assert abs(rows.loc[subject, "estimate_pct"]) < 3.0, subject  # with Other a donor: -5.0%
+        assert "Other" not in rows.loc[subject, "note"].split(";")[0]
 
 
 def test_untouched_categories_read_zero_when_big_donors_are_treated_both_ways() -> None:
