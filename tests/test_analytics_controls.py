@@ -13,6 +13,7 @@ from analytics.trends.controls import (
     MIN_DONORS,
     compute_default_control,
     compute_donors,
+    compute_equal_weight_total,
     compute_typical_donors,
     read_exposure_ranking,
 )
@@ -113,6 +114,23 @@ def test_typical_donors_leave_out_the_ones_that_moved_either_way() -> None:
     pool = compute_donors(category_names(wide), "Other")
     kept = compute_typical_donors(wide, pool, w)
     assert len(kept) == 3 and not {"Data Entry", "Web Design"} & set(kept)
+
+
+def test_kept_donors_count_the_same_whatever_their_size() -> None:
+    """A large kept donor that moved (+20%) moves the control by a third of that beside two
+    small flat ones, not by nearly all of it as their plain sum would."""
+    sizes = {"Web Design": 2000.0, "Data Entry": 50.0, "Back-End Development": 50.0}
+    wide = _wide({"Web Design": 20.0}, sizes, seed=5)
+    w = Windows(date(2021, 12, 1), date(2022, 11, 29), date(2023, 3, 1), date(2024, 2, 27))
+    control = compute_equal_weight_total(wide, tuple(sorted(sizes)), w)
+    before = control.loc[pd.Timestamp(w.before_start) : pd.Timestamp(w.before_end)].sum()
+    after = control.loc[pd.Timestamp(w.after_start) : pd.Timestamp(w.after_end)].sum()
+    growth = np.exp(0.2 * (w.after_start - w.before_start).days / 365.25)
+    assert after / before / growth == pytest.approx(1 + 0.20 / 3, abs=0.015)
+    assert before == pytest.approx(
+        wide.loc[: pd.Timestamp(w.before_end)].iloc[-364:].sum().drop(("all", "all")).sum(),
+        rel=1e-9,
+    )
 
 
 def test_too_few_donors_fall_back_to_all_other_postings_and_say_so() -> None:
