@@ -15,10 +15,10 @@ donors are not affected by the event.
   left out because the event feeds it directly: it is where postings no category claims land,
   new AI work among them (Data Science, Machine Learning and Generative AI map to Other in
   analytics/tagging/taxonomy/upwork_categories.toml; every simulated AI-skill posting is
-  Other). With it in the pool, on the study-like simulator (analytics/simulation, validation
-  effects; 200 seeds of generated counts) every category's `did` read 0.9-1.5 pp low, the
-  AI skills' own growth in Other (+1.3%), because Other, 63% of postings, was nearly all of
-  every control it entered (it did in 49 of 50 seeds).
+  Other). With it in the pool, on the study-like simulator (`jobtrends validate --simulator
+  --draws --seeds 200`) every category's `did` read 0.9-1.5 pp low: Other, 63% of postings,
+  was nearly all of every control it entered (49 of 50 seeds), and it carries the AI skills'
+  own growth (+1.3% of Other from validation_effects.toml's skill shares and effects).
 - the control: the half of the pool (at least MIN_DONORS) whose own log change between the
   method's windows is nearest the pool's median change, each weighted equally (scaled to the
   same before-window total, then summed). The median donor change is the platform's common
@@ -30,7 +30,7 @@ donors are not affected by the event.
   study-like simulation); window totals are precise, so the choice is stable. Equal weights,
   not the plain sum: a sum weights donors by size, so one large donor is the control, and
   when a treated one is kept (Graphic Design at 135 a day beside donors of 30) the control
-  moves with it. With equal weights (200 generated seeds, Other already out) untouched
+  moves with it. With equal weights (drawn seeds 101-300, Other already out) untouched
   categories read -0.42 pp on average instead of -0.65, and their spread over seeds falls
   (sd 2.0-2.2 pp instead of 2.3-2.6 at 30 postings a day).
 - fewer than MIN_DONORS donors with postings: all other postings, and the note says so.
