@@ -129,9 +129,10 @@ platform-wide rise or fall cancels out.</li>
 <li><b>Difference-in-differences (did).</b> The subject's change minus the change of its
 control, with a 95% interval from weekly fits whose errors may persist or drift. On this page
 the control is: <b>$controls</b> (by default the typical donor categories: of all categories
-but the subject and the most exposed third, the half whose own change was nearest the median
-category's; all other postings when fewer than three qualify; <code>[analytics] controls</code>
-names categories to use instead, ones you believe unaffected). A did number is relative to its
+but the subject, Other (where AI work with no category of its own lands) and the most exposed
+third, the half whose own change was nearest the median category's, each weighted equally;
+all other postings when fewer than three qualify; <code>[analytics] controls</code> names
+categories to use instead, ones you believe unaffected). A did number is relative to its
 control: if the control moved, so does every did. <code>did_external</code> uses an imported
 economy-wide index instead.</li>
 <li><b>Interrupted time series (its).</b> A trend-and-season model fitted before the event,

@@ -10,6 +10,7 @@ import pytest
 from analytics.simulation.validate_warehouse import (
     compute_controls,
     compute_did_cases,
+    compute_drawn_validation,
     compute_simulated_validation,
     compute_untouched_summary,
     render_untouched_summary,
@@ -40,6 +41,17 @@ def test_did_recovers_writing_and_video_from_a_simulated_warehouse(tmp_path: Pat
     lines = render_untouched_summary(compute_did_cases(results))
     assert len(lines) == 2 + len(compute_controls(validation_effects_path()))
     assert lines[-1].startswith("untouched: largest per-category bias")
+
+
+def test_drawn_counts_recover_the_planted_effects_without_a_warehouse() -> None:
+    results = compute_drawn_validation([2], postings=500_000)
+    did = results[results["method"] == "did"].set_index("subject")
+    assert len(did) == 12 and "Other" not in did.index  # as read_seed_results
+    assert did.loc["Writing", "planted_pct"] == -33.0 and not did.loc["Data Entry", "treated"]
+    assert did.loc["Writing", "estimate_pct"] == pytest.approx(-33.0, abs=4.0)  # ~50 a day
+    assert did.loc["Video Editing & Production", "estimate_pct"] == pytest.approx(39.0, abs=6.0)
+    window = results[(results["method"] == "window") & results["no_effect"]]
+    assert window["estimate_pct"].mean() > 15.0  # the +25%/year platform growth is drawn
 
 
 def test_untouched_summary_tells_a_biased_category_from_a_noisy_one() -> None:
