@@ -8,8 +8,9 @@ choose a variant by the `cv` column, read its `other` column once.
 
     .venv/bin/python scripts/compare_title_designs.py DESIGN [DATA_DIR]
 
-DESIGN: base (the trainer's model, rules first), subcategory (trained on Upwork sub-categories
-with >= 5 titles, probabilities summed into ours), top_other (Other split by Upwork top level),
+DESIGN: base (the trainer's model, rules first; also overriding the rules at p >= 0.9, 0.95),
+subcategory (trained on Upwork sub-categories with >= 5 titles, probabilities summed into ours),
+top_other (Other split by Upwork top level),
 rule_features (the rules' decision and title votes as features; the model then fills the gap,
 overrides the rules at p >= t, or decides every title), nb_mix (the model's probabilities mixed
 geometrically with multinomial naive Bayes on the same features), extra_data (also trained on the
@@ -214,6 +215,8 @@ def variants(d: dict[str, Any], rows: np.ndarray,
     """The design's post-hoc variants: name -> predicted category per row."""
     lr = probs["lr"]
     out = {f"threshold {t}": cascade(d, rows, lr, t) for t in (0.4, 0.5, 0.6)}
+    if DESIGN == "base":
+        out |= {f"override {o}": cascade(d, rows, lr, 0.5, o) for o in (0.9, 0.95)}
     if DESIGN == "rule_features":
         out |= {f"override {o}": cascade(d, rows, lr, 0.5, o) for o in (0.7, 0.9)}
         out["model decides every title"] = [LABELS[int(k)] for k in lr.argmax(axis=1)]
