@@ -47,8 +47,8 @@ from analytics.trends.exposure import read_exposure
 from analytics.trends.windows import (
     Windows,
     category_names,
-    column_positions,
     compute_window_totals,
+    control_total,
 )
 
 ALL_OTHER_POSTINGS = "all other postings"
@@ -112,9 +112,7 @@ def compute_equal_weight_total(
     (the control's level stays a count of postings, as the count model's exposure needs)."""
     totals_before, _after = compute_window_totals(wide, w)
     before = np.array([totals_before[("category", d)] for d in donors])
-    position = column_positions(wide)
-    values = wide.to_numpy()[:, [position[("category", d)] for d in donors]]
-    return pd.Series(np.nansum(values * (before.mean() / before), axis=1), index=wide.index)
+    return control_total(wide, list(donors), before.mean() / before)
 
 
 def render_donors(kept: tuple[str, ...], pool: int) -> str:

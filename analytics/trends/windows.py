@@ -135,11 +135,16 @@ def column_positions(wide: pd.DataFrame) -> dict[tuple[str, str], int]:
     return {(str(c[0]), str(c[1])): i for i, c in enumerate(wide.columns)}
 
 
-def control_total(wide: pd.DataFrame, controls: list[str]) -> pd.Series:
-    """Daily sum of the named categories' postings (a gap day, NaN in each, sums to 0)."""
+def control_total(
+    wide: pd.DataFrame, controls: list[str], weights: np.ndarray | None = None
+) -> pd.Series:
+    """Daily sum of the named categories' postings, each times its weight when `weights`
+    (one per control) is given (a gap day, NaN in each, sums to 0)."""
     position = column_positions(wide)
-    chosen = [position[("category", c)] for c in controls]
-    return pd.Series(np.nansum(wide.to_numpy()[:, chosen], axis=1), index=wide.index)
+    chosen = wide.to_numpy()[:, [position[("category", c)] for c in controls]]
+    if weights is not None:
+        chosen = chosen * weights
+    return pd.Series(np.nansum(chosen, axis=1), index=wide.index)
 
 
 def compute_window_totals(
