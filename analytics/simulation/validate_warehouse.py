@@ -63,6 +63,12 @@ def read_seed_results(conn: object, seed: int, event: date) -> pd.DataFrame:
         """,
         [event, list(VALIDATED_METHODS)],
     ).df()
+    return compute_seed_columns(frame, seed)
+
+
+def compute_seed_columns(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Add `seed`, `daily` (postings a day before) and `no_effect`: the columns both modes'
+    frames (a warehouse's, drawn counts') carry for compute_did_cases."""
     frame["seed"] = seed
     frame["daily"] = frame["n_before"] / frame["before_days"]
     frame["no_effect"] = frame["planted_pct"] == 0.0
@@ -159,10 +165,7 @@ def compute_drawn_validation(
         ]
         frame["planted_pct"] = frame["subject"].map(planted).fillna(0.0)
         frame["treated"] = frame["subject"].isin(planted)
-        frame["seed"] = seed
-        frame["daily"] = frame["n_before"] / frame["before_days"]
-        frame["no_effect"] = frame["planted_pct"] == 0.0
-        frames.append(frame)
+        frames.append(compute_seed_columns(frame, seed))
     return pd.concat(frames, ignore_index=True)
 
 
