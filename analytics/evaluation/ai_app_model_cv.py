@@ -5,8 +5,9 @@ The model is an L2 logistic regression (class-balanced, fitted with scipy's L-BF
 features of the text enrichment scans, each row L2-normalised: words and adjacent word pairs of
 the title and description ("w:", "b:"), title words apart ("t:"), and the pattern votes, one
 feature per AI skill the patterns tag ("v:ai_app_development" among them). It is scored only
-where the patterns' AI cue gate would let it run (a skill found or an AI word), alone and
-OR-ed with the patterns, over repeated stratified folds; the evaluation set is never read.
+on postings that look like AI work at all (the patterns found some AI skill, or the text says
+"AI", "A.I." or "artificial intelligence"), alone and OR-ed with the patterns, over
+repeated stratified folds; the evaluation set is never read.
 Measured (docs/enrichment.md): at no threshold does it beat the patterns alone at their
 precision, so the tagger ships without it.
 """
@@ -25,6 +26,7 @@ from scipy.optimize import minimize
 
 from analytics.evaluation.skills import DEFAULT_DATA, read_labels, read_texts
 from analytics.tagging.skills import FOOTER_LINE, URL, parse_skills, read_skill_taxonomy
+from analytics.tagging.title_model import TOKEN  # the title model's tokens: words, c++, c#
 
 DEV_FILE = Path(__file__).parent / "labels" / "ai_skills_dev.csv"
 SKILL = "ai_app_development"
@@ -33,14 +35,12 @@ REPEATS = 3  # fold draws (seeds 0..2): the spread between them is the noise of 
 MIN_DF = 2  # a word or pair seen in one training posting only says nothing about another
 C_VALUES = (1.0, 3.0, 10.0, 30.0)  # inverse L2 strength
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
-# "C++/C# dev, Node.js" -> ["c++", "c#", "dev", "node", "js"]
-TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
-# the AI words of the tagger's [cue]: "AI app", "a.i.", "artificial intelligence"
+# the AI words that open the model's gate: "AI app", "a.i.", "artificial intelligence"
 CUE = re.compile(r"\b(?:ai|a\.i|artificial intelligence)\b")
 
 
 def compute_features(text: str) -> tuple[set[str], bool, bool]:
-    """(binary features, the patterns tag the skill, the cue gate is open) of one posting."""
+    """(binary features, the patterns tag the skill, the gate is open) of one posting."""
     tags = {t.skill for t in parse_skills(text, read_skill_taxonomy())}
     clean = URL.sub(" ", FOOTER_LINE.sub("", text.lower()))
     title, _, body = clean.partition("\n")
