@@ -32,6 +32,7 @@ from analytics.evaluation.confusion import (
     compute_out_of_fold,
     compute_title_predictions,
 )
+from analytics.evaluation.shares import PLANTED_DROP
 from analytics.evaluation.train_title_model import compute_title_model, read_training_titles
 from analytics.tagging.categories import OTHER, read_taxonomy
 
@@ -70,7 +71,7 @@ def compute_leak_floor(counts_fit: np.ndarray, counts_scored: np.ndarray) -> lis
         leaks_fit = counts_fit[:, k].sum() - counts_fit[k, k]
         leaks_scored = counts_scored[:, k].sum() - counts_scored[k, k]
         found = max(int(counts_scored[k, k]), 1)
-        out.append(30 * float(np.sqrt(leaks_fit * scale**2 + leaks_scored)) / found)
+        out.append(100 * PLANTED_DROP * float(np.sqrt(leaks_fit * scale**2 + leaks_scored)) / found)
     return out
 
 
