@@ -38,7 +38,11 @@ import scipy.sparse as sp
 
 import analytics.tagging.title_model as title_model
 from analytics.evaluation.categories import compute_category_report, read_labelled
-from analytics.evaluation.train_title_model import compute_vocabulary, read_training_titles
+from analytics.evaluation.train_title_model import (
+    compute_design_matrix,
+    compute_vocabulary,
+    read_training_titles,
+)
 from analytics.tagging.categories import (
     OTHER,
     classify_text,
@@ -94,13 +98,6 @@ def read_extra_titles() -> tuple[list[str], list[str]]:
     return titles, truths
 
 
-def design_matrix(titles: list[str], vocabulary: dict[str, int]) -> sp.csr_matrix:
-    ids, offsets = title_model.compute_feature_rows(titles, vocabulary)
-    char = title_model.compute_char_mask(vocabulary)
-    values = title_model.compute_feature_values(ids, offsets, char)
-    return sp.csr_matrix((values, ids, offsets), shape=(len(titles), len(vocabulary)))
-
-
 def rule_features(d: dict[str, Any], rows: np.ndarray) -> sp.csr_matrix:
     """One-hot of the rules' title decision (the 13 names, or 'no match') and the votes / 3."""
     onehot = np.zeros((len(rows), len(TAXONOMY.names) + 1))
@@ -142,8 +139,8 @@ def fit_predict(design: str, train: dict[str, Any], tr: np.ndarray, test: dict[s
     for k, name in enumerate(names):
         collapse[k, INDEX[name if name in INDEX else majority[name].most_common(1)[0][0]]] = 1
     vocabulary = compute_vocabulary(titles)
-    x = design_matrix(titles, vocabulary)
-    x_test = design_matrix([test["titles"][i] for i in te], vocabulary)
+    x = compute_design_matrix(titles, vocabulary)
+    x_test = compute_design_matrix([test["titles"][i] for i in te], vocabulary)
     if design == "rule_features":
         x = sp.hstack([x, rule_features(train, np.asarray(tr))]).tocsr()
         x_test = sp.hstack([x_test, rule_features(test, np.asarray(te))]).tocsr()

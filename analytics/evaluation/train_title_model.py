@@ -83,7 +83,7 @@ def compute_vocabulary(titles: list[str]) -> dict[str, int]:
     return {f: i for i, f in enumerate(kept)}
 
 
-def _design_matrix(titles: list[str], vocabulary: dict[str, int]) -> sp.csr_matrix:
+def compute_design_matrix(titles: list[str], vocabulary: dict[str, int]) -> sp.csr_matrix:
     """Binary title features, each block of a row scaled to unit L2 norm (as the runtime)."""
     ids, offsets = compute_feature_rows(titles, vocabulary)
     values = compute_feature_values(ids, offsets, compute_char_mask(vocabulary))
@@ -95,7 +95,7 @@ def compute_title_model(
 ) -> TitleModel:
     """Fit the L2-regularised multinomial logistic regression on (title, category) pairs."""
     vocabulary = compute_vocabulary(titles)
-    x = _design_matrix(titles, vocabulary)
+    x = compute_design_matrix(titles, vocabulary)
     index = {label: k for k, label in enumerate(labels)}
     y = np.array([index[t] for t in truths])
     n, d = x.shape
